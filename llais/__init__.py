@@ -1,0 +1,1 @@
+"""Llais core: settings, wiring, the conversation service and the command line."""

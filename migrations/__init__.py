@@ -1,0 +1,1 @@
+"""Alembic migrations for Llais (run with ``llais db upgrade``)."""

@@ -1,0 +1,26 @@
+"""SQLAlchemy 2 table models, one module per area; importing this package registers them all."""
+
+from storage.models.base import Base
+from storage.models.learners import (
+    Checkin,
+    CheckinAnswer,
+    ConversationStateRow,
+    Learner,
+    MoodLog,
+    ReplyAddress,
+)
+from storage.models.safeguarding import SafeguardingAlert
+from storage.models.schools import EnrolmentCode, School
+
+__all__ = [
+    "Base",
+    "Checkin",
+    "CheckinAnswer",
+    "ConversationStateRow",
+    "EnrolmentCode",
+    "Learner",
+    "MoodLog",
+    "ReplyAddress",
+    "SafeguardingAlert",
+    "School",
+]

@@ -1,0 +1,32 @@
+"""Schools and the enrolment codes that place a person in a school (and year group)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+from storage.types import AwareDateTime
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_cy: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class EnrolmentCode(Base):
+    """A code a learner (or member of staff, or DSL) types to join a school."""
+
+    __tablename__ = "enrolment_codes"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)  # stored upper-case
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="learner")  # learner | staff | dsl
+    year_group: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 7..13 for learners
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
