@@ -1,6 +1,7 @@
 """SQLAlchemy 2 table models, one module per area; importing this package registers them all."""
 
 from storage.models.base import Base
+from storage.models.contacts import DirectoryImport, SchoolContact
 from storage.models.learners import (
     Checkin,
     CheckinAnswer,
@@ -17,10 +18,12 @@ __all__ = [
     "Checkin",
     "CheckinAnswer",
     "ConversationStateRow",
+    "DirectoryImport",
     "EnrolmentCode",
     "Learner",
     "MoodLog",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
+    "SchoolContact",
 ]
