@@ -1,0 +1,21 @@
+"""The Telegram channel: python-telegram-bot applications for the learner and staff bots.
+
+``build_application`` wires one bot to a ``ConversationHandler``; ``run_bots`` runs them (polling,
+or webhooks when ``telegram_webhook_url`` is set) inside the caller's event loop.
+"""
+
+from bot.telegram.application import BOT_KIND, TelegramApp, build_application
+from bot.telegram.logs import LIBRARY_LOGGERS, quiet_library_loggers
+from bot.telegram.runner import run_bots, run_polling_until, run_webhook_until, webhook_secret
+
+__all__ = [
+    "BOT_KIND",
+    "LIBRARY_LOGGERS",
+    "TelegramApp",
+    "build_application",
+    "quiet_library_loggers",
+    "run_bots",
+    "run_polling_until",
+    "run_webhook_until",
+    "webhook_secret",
+]

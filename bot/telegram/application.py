@@ -1,0 +1,66 @@
+"""Build a python-telegram-bot ``Application`` wired to the conversation service."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram.handlers import TelegramCallbacks
+from llais.channel import ConversationHandler
+from llais.settings import Settings
+
+TelegramApp: TypeAlias = Application[
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+
+BOT_KIND = "llais.bot_kind"  # key in ``application.bot_data``: "learner" or "staff"
+
+_PRIVATE = filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+_SHARED = (filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST) & ~(
+    filters.ChatType.PRIVATE | filters.StatusUpdate.ALL
+)
+
+
+def build_application(
+    token: str,
+    settings: Settings,
+    handler: ConversationHandler,
+    *,
+    channel: str = "telegram",
+    bot_kind: str = "learner",
+    rate_limiter: AIORateLimiter | None = None,
+) -> TelegramApp:
+    """Return an application that passes private messages and button presses to ``handler``."""
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .rate_limiter(rate_limiter or AIORateLimiter())
+        .build()
+    )
+    callbacks = TelegramCallbacks(handler, channel=channel, bot_kind=bot_kind)
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGES & _PRIVATE, callbacks.on_private_message)
+    )
+    app.add_handler(MessageHandler(_SHARED, callbacks.on_shared_chat))
+    app.add_handler(CallbackQueryHandler(callbacks.on_button))
+    app.add_error_handler(callbacks.on_error)
+    app.bot_data[BOT_KIND] = bot_kind
+    return app

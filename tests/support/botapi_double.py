@@ -1,0 +1,612 @@
+"""A local Telegram Bot API test double: a real aiohttp server on loopback.
+
+Point python-telegram-bot's ``base_url`` at :attr:`BotApiDouble.base_url` and it talks HTTP to
+this server exactly as it would to Telegram: ``/bot<TOKEN>/<method>`` with form-encoded, multipart
+or JSON bodies, answered with Bot API JSON (``{"ok": true, "result": ...}``). Tests push updates
+(private text, commands, button presses, stickers, group messages...) and read back what the bot
+sent.
+
+One double serves one bot token; run two doubles for two bots. A request with another token gets
+Telegram's ``401 Unauthorized``; a method the double does not serve gets ``404 Not Found`` and is
+recorded in :attr:`BotApiDouble.unknown_calls` so a test can assert none were hit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+JsonDict = dict[str, Any]
+
+# Parameters Telegram types as String: never JSON-decode these, so a text of "123" stays a string.
+_STRING_PARAMETERS = frozenset(
+    {
+        "text",
+        "caption",
+        "callback_query_id",
+        "url",
+        "secret_token",
+        "ip_address",
+        "inline_message_id",
+        "description",
+        "short_description",
+        "name",
+        "language_code",
+        "parse_mode",
+        "scope_type",
+    }
+)
+
+DEFAULT_TOKEN = "123456789:LLAIS-TEST-TOKEN-not-a-real-one"
+
+
+@dataclass
+class ApiCall:
+    """One Bot API request the double received."""
+
+    method: str
+    params: JsonDict
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent, as the double stores it (edits update it in place)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: JsonDict | None
+    edits: list[JsonDict] = field(default_factory=list)
+
+    @property
+    def buttons(self) -> list[list[JsonDict]]:
+        """The inline keyboard rows, or an empty list."""
+        if not self.reply_markup:
+            return []
+        rows: list[list[JsonDict]] = self.reply_markup.get("inline_keyboard", [])
+        return rows
+
+    @property
+    def button_labels(self) -> list[str]:
+        """Every inline button label, row by row."""
+        return [button["text"] for row in self.buttons for button in row]
+
+
+@dataclass
+class _PendingUpdate:
+    update_id: int
+    payload: JsonDict
+
+
+class BotApiError(Exception):
+    """Raised inside a method handler to answer with a Bot API error."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+class BotApiDouble:
+    """A Bot API server on 127.0.0.1 with helpers to push updates and inspect what the bot sent."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        bot_id: int = 7000000001,
+        bot_username: str = "llais_test_bot",
+    ) -> None:
+        self.token = token
+        self.bot_user: JsonDict = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Llais",
+            "username": bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[ApiCall] = []
+        self.unknown_calls: list[ApiCall] = []
+        self.sent: list[SentMessage] = []
+        self.callback_answers: list[JsonDict] = []
+        self.webhook_url = ""
+        self.commands: list[JsonDict] = []
+        self._pending: list[_PendingUpdate] = []
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._known_callbacks: set[str] = set()
+        self._chats: dict[int, JsonDict] = {}
+        self._changed = asyncio.Condition()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._methods: dict[str, Callable[[JsonDict], Awaitable[Any]]] = {
+            "getMe": self._get_me,
+            "logOut": self._true,
+            "close": self._true,
+            "getUpdates": self._get_updates,
+            "deleteWebhook": self._delete_webhook,
+            "setWebhook": self._set_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "answerCallbackQuery": self._answer_callback_query,
+            "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "sendChatAction": self._true,
+            "leaveChat": self._true,
+        }
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What to give python-telegram-bot as ``base_url`` (the token is appended by PTB)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """What to give python-telegram-bot as ``base_file_url``."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self) -> None:
+        """Start serving on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Release any waiting long polls and stop serving."""
+        self._closing = True
+        await self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotApiDouble:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # ---- HTTP ------------------------------------------------------------------------------
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method_name = request.match_info["method"]
+        params = await _read_params(request)
+        call = ApiCall(method_name, params)
+        self.calls.append(call)  # on arrival, so a test can see a long poll is waiting
+        await self._notify()
+        method = self._find_method(method_name)
+        if method is None:
+            self.unknown_calls.append(call)
+            return _error(404, "Not Found: method not found")
+        try:
+            result = await method(params)
+        except BotApiError as exc:
+            return _error(exc.code, exc.description)
+        finally:
+            await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    def _find_method(self, name: str) -> Callable[[JsonDict], Awaitable[Any]] | None:
+        # Telegram method names are case-insensitive
+        for known, method in self._methods.items():
+            if known.lower() == name.lower():
+                return method
+        return None
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # ---- methods ---------------------------------------------------------------------------
+
+    async def _true(self, params: JsonDict) -> bool:
+        return True
+
+    async def _get_me(self, params: JsonDict) -> JsonDict:
+        return self.bot_user
+
+    async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            # an offset confirms every update before it, as on Telegram
+            self._pending = [u for u in self._pending if u.update_id >= offset]
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while not self._pending and not self._closing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    break
+        return [u.payload for u in self._pending[:limit]]
+
+    async def _delete_webhook(self, params: JsonDict) -> bool:
+        self.webhook_url = ""
+        if _truthy(params.get("drop_pending_updates")):
+            self._pending.clear()
+        return True
+
+    async def _set_webhook(self, params: JsonDict) -> bool:
+        self.webhook_url = str(params.get("url") or "")
+        if _truthy(params.get("drop_pending_updates")):
+            self._pending.clear()
+        return True
+
+    async def _get_webhook_info(self, params: JsonDict) -> JsonDict:
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": 0 if self.webhook_url else len(self._pending),
+        }
+
+    async def _send_message(self, params: JsonDict) -> JsonDict:
+        chat_id = _chat_id(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise BotApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise BotApiError(400, "Bad Request: message is too long")
+        markup = _markup(params)
+        _check_callback_data(markup)
+        message = SentMessage(chat_id, next(self._message_ids), text, markup)
+        self.sent.append(message)
+        return self._message_json(message)
+
+    async def _edit_message_text(self, params: JsonDict) -> JsonDict:
+        message = self._find_sent(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise BotApiError(400, "Bad Request: message text is empty")
+        markup = _markup(params)
+        if text == message.text and markup == message.reply_markup:
+            raise BotApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        message.edits.append({"text": text, "reply_markup": markup})
+        message.text, message.reply_markup = text, markup
+        return self._message_json(message)
+
+    async def _edit_message_reply_markup(self, params: JsonDict) -> JsonDict:
+        message = self._find_sent(params)
+        markup = _markup(params)
+        if markup == message.reply_markup:
+            raise BotApiError(400, "Bad Request: message is not modified")
+        message.edits.append({"reply_markup": markup})
+        message.reply_markup = markup
+        return self._message_json(message)
+
+    async def _answer_callback_query(self, params: JsonDict) -> bool:
+        query_id = str(params.get("callback_query_id") or "")
+        if query_id not in self._known_callbacks:
+            raise BotApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.callback_answers.append(params)
+        return True
+
+    async def _set_my_commands(self, params: JsonDict) -> bool:
+        self.commands = list(params.get("commands") or [])
+        return True
+
+    async def _delete_my_commands(self, params: JsonDict) -> bool:
+        self.commands = []
+        return True
+
+    async def _get_my_commands(self, params: JsonDict) -> list[JsonDict]:
+        return self.commands
+
+    def _find_sent(self, params: JsonDict) -> SentMessage:
+        if "inline_message_id" in params:
+            raise BotApiError(400, "Bad Request: inline messages are not used by this bot")
+        chat_id, message_id = _chat_id(params), int(params.get("message_id") or 0)
+        for message in self.sent:
+            if message.chat_id == chat_id and message.message_id == message_id:
+                return message
+        raise BotApiError(400, "Bad Request: message to edit not found")
+
+    def _message_json(self, message: SentMessage) -> JsonDict:
+        payload: JsonDict = {
+            "message_id": message.message_id,
+            "from": self.bot_user,
+            "chat": self._chats.get(message.chat_id, _private_chat(message.chat_id)),
+            "date": int(time.time()),
+            "text": message.text,
+        }
+        if message.edits:
+            payload["edit_date"] = int(time.time())
+        if message.reply_markup and message.reply_markup.get("inline_keyboard"):
+            payload["reply_markup"] = message.reply_markup
+        return payload
+
+    # ---- pushing updates -------------------------------------------------------------------
+
+    async def push_update(self, payload: JsonDict) -> int:
+        """Queue a raw update (without ``update_id``) for the next getUpdates; return its id."""
+        update_id = next(self._update_ids)
+        self._pending.append(_PendingUpdate(update_id, {"update_id": update_id, **payload}))
+        await self._notify()
+        return update_id
+
+    async def push_message(
+        self,
+        user_id: int,
+        content: JsonDict,
+        *,
+        chat: JsonDict | None = None,
+        kind: str = "message",
+    ) -> int:
+        """Queue a message update with ``content`` (text, sticker, photo...); return its id."""
+        chat = chat or _private_chat(user_id)
+        self._chats[chat["id"]] = chat
+        message: JsonDict = {
+            "message_id": next(self._message_ids),
+            "chat": chat,
+            "date": int(time.time()),
+            **content,
+        }
+        if chat["type"] != "channel":
+            message["from"] = _user(user_id)
+        return await self.push_update({kind: message})
+
+    async def push_text(self, user_id: int, text: str, chat_type: str = "private") -> int:
+        """Queue a text from ``user_id``; another ``chat_type`` sends it to a group or channel."""
+        if chat_type != "private":
+            return await self.push_group_text(user_id, text, chat_type)
+        return await self.push_message(user_id, {"text": text})
+
+    async def push_group_text(self, user_id: int, text: str, chat_type: str = "supergroup") -> int:
+        """Queue a text message in a group, supergroup or channel."""
+        kind = "channel_post" if chat_type == "channel" else "message"
+        return await self.push_message(
+            user_id, {"text": text}, chat=_chat(user_id, chat_type), kind=kind
+        )
+
+    async def push_command(
+        self, user_id: int, command: str, args: str = "", *, mention: str = ""
+    ) -> int:
+        """Queue ``/command[@mention] [args]`` with a bot_command entity, as Telegram sends it."""
+        name = f"/{command}" + (f"@{mention}" if mention else "")
+        text = f"{name} {args}" if args else name
+        entity = {"type": "bot_command", "offset": 0, "length": len(name)}
+        return await self.push_message(user_id, {"text": text, "entities": [entity]})
+
+    async def push_edited_text(self, user_id: int, text: str, message_id: int) -> int:
+        """Queue an edited_message update: ``message_id`` now says ``text``."""
+        now = int(time.time())
+        message = {
+            "message_id": message_id,
+            "from": _user(user_id),
+            "chat": _private_chat(user_id),
+            "date": now - 30,
+            "edit_date": now,
+            "text": text,
+        }
+        return await self.push_update({"edited_message": message})
+
+    async def push_sticker(self, user_id: int) -> int:
+        """Queue a sticker from ``user_id``."""
+        sticker = {
+            "file_id": "CAACAgIAAxkBAAEBsticker",
+            "file_unique_id": "AgADsticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "🙂",
+        }
+        return await self.push_message(user_id, {"sticker": sticker})
+
+    async def push_photo(self, user_id: int, caption: str = "") -> int:
+        """Queue a photo (two sizes, as Telegram sends) with an optional caption."""
+        sizes = [
+            {"file_id": f"AgACphoto{w}", "file_unique_id": f"AQADphoto{w}", "width": w, "height": w}
+            for w in (90, 320)
+        ]
+        content: JsonDict = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        return await self.push_message(user_id, content)
+
+    async def push_voice(self, user_id: int) -> int:
+        """Queue a voice note from ``user_id``."""
+        voice = {
+            "file_id": "AwACvoice",
+            "file_unique_id": "AgADvoice",
+            "duration": 3,
+            "mime_type": "audio/ogg",
+        }
+        return await self.push_message(user_id, {"voice": voice})
+
+    async def push_callback(self, user_id: int, data: str, message_id: int) -> int:
+        """Queue a button press on the bot's message ``message_id`` in ``user_id``'s chat."""
+        query_id = str(next(self._callback_ids))
+        self._known_callbacks.add(query_id)
+        message = next(
+            (m for m in self.sent if m.chat_id == user_id and m.message_id == message_id), None
+        )
+        query: JsonDict = {
+            "id": query_id,
+            "from": _user(user_id),
+            "chat_instance": f"-{user_id}",
+            "data": data,
+        }
+        if message is not None:
+            query["message"] = self._message_json(message)
+        else:  # Telegram's InaccessibleMessage
+            query["message"] = {"chat": _private_chat(user_id), "message_id": message_id, "date": 0}
+        return await self.push_update({"callback_query": query})
+
+    async def press(self, user_id: int, label: str) -> int:
+        """Press the button labelled ``label`` on the last message with buttons sent to the user."""
+        for message in reversed(self.sent):
+            if message.chat_id == user_id and message.buttons:
+                for button in _iter_buttons(message):
+                    if button["text"] == label:
+                        return await self.push_callback(
+                            user_id, button["callback_data"], message.message_id
+                        )
+                raise AssertionError(f"no button {label!r} in {message.button_labels}")
+        raise AssertionError(f"no message with buttons was sent to {user_id}")
+
+    # ---- waiting ---------------------------------------------------------------------------
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until ``condition()`` holds after a request; fail after ``timeout`` seconds."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+            except TimeoutError:
+                raise AssertionError(
+                    f"timed out after {timeout}s; calls so far: {[c.method for c in self.calls]}"
+                ) from None
+
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        n: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - fails with the calls so far, unlike asyncio.timeout
+    ) -> list[SentMessage]:
+        """Wait until at least ``n`` messages were sent to ``chat_id``; return all sent there."""
+        await self.wait_until(lambda: len(self.messages_to(chat_id)) >= n, timeout)
+        return self.messages_to(chat_id)
+
+    async def wait_for_call(
+        self,
+        method: str,
+        n: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - fails with the calls so far
+    ) -> list[ApiCall]:
+        """Wait until ``method`` was called at least ``n`` times; return those calls."""
+        await self.wait_until(lambda: len(self.calls_to(method)) >= n, timeout)
+        return self.calls_to(method)
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        """Every message sent to ``chat_id``, oldest first."""
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        """Every call of ``method``, oldest first."""
+        return [c for c in self.calls if c.method.lower() == method.lower()]
+
+    @property
+    def pending_updates(self) -> int:
+        """How many updates the bot has not yet confirmed."""
+        return len(self._pending)
+
+
+def _iter_buttons(message: SentMessage) -> Iterator[JsonDict]:
+    for row in message.buttons:
+        yield from row
+
+
+def _error(code: int, description: str) -> web.Response:
+    body = {"ok": False, "error_code": code, "description": description}
+    return web.json_response(body, status=code)
+
+
+async def _read_params(request: web.Request) -> JsonDict:
+    """Read Bot API parameters from the query string and a form, multipart or JSON body."""
+    params: JsonDict = {key: _decode(key, value) for key, value in request.query.items()}
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            params.update(body)
+    elif request.can_read_body:
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, str):
+                params[key] = _decode(key, value)
+            elif isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename}
+    return params
+
+
+def _decode(key: str, value: str) -> Any:
+    # PTB form-encodes strings as they are and everything else (ints, bools, objects) as JSON
+    if key in _STRING_PARAMETERS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or value == "true"
+
+
+def _chat_id(params: JsonDict) -> int:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        raise BotApiError(400, "Bad Request: chat not found") from None
+
+
+def _markup(params: JsonDict) -> JsonDict | None:
+    markup = params.get("reply_markup")
+    if markup is None:
+        return None
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if not isinstance(markup, dict):
+        raise BotApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    return markup if markup.get("inline_keyboard") else None
+
+
+def _check_callback_data(markup: JsonDict | None) -> None:
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data", "")
+            if not 1 <= len(data.encode("utf-8")) <= 64:
+                raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _user(user_id: int) -> JsonDict:
+    return {"id": user_id, "is_bot": False, "first_name": "Learner", "language_code": "en"}
+
+
+def _private_chat(user_id: int) -> JsonDict:
+    return {"id": user_id, "type": "private", "first_name": "Learner"}
+
+
+def _chat(user_id: int, chat_type: str) -> JsonDict:
+    if chat_type == "private":
+        return _private_chat(user_id)
+    if chat_type == "group":
+        return {"id": -(user_id % 10**9) - 1, "type": "group", "title": "Year 10 group"}
+    return {"id": -1000000000000 - user_id, "type": chat_type, "title": "Year 10 channel"}
