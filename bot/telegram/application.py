@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.handlers import TelegramCallbacks
+from bot.telegram.ordering import PerChatUpdateProcessor
 from llais.channel import ConversationHandler
 from llais.settings import Settings
 
@@ -45,14 +46,19 @@ def build_application(
     channel: str = "telegram",
     bot_kind: str = "learner",
     rate_limiter: AIORateLimiter | None = None,
+    max_concurrent_updates: int = 64,
 ) -> TelegramApp:
-    """Return an application that passes private messages and button presses to ``handler``."""
+    """Return an application that passes private messages and button presses to ``handler``.
+
+    Updates from different chats are handled concurrently, each chat's in order.
+    """
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .rate_limiter(rate_limiter or AIORateLimiter())
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .build()
     )
     callbacks = TelegramCallbacks(handler, channel=channel, bot_kind=bot_kind)
