@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "llais.commands.demo",
     "llais.commands.chat",
     "llais.commands.serve",
+    "signposting.cli",
 )
 
 Handler = Callable[[argparse.Namespace, Settings], int]

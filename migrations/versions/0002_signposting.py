@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_school_contacts")),
     )
     with op.batch_alter_table("school_contacts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_school_contacts_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_school_contacts_school_id"), ["school_id"], unique=False
+        )
 
     op.create_table(
         "directory_imports",

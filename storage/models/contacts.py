@@ -1,4 +1,4 @@
-"""Signposting data the authority and schools maintain: per-school contacts and directory imports."""
+"""Signposting data kept in the database: per-school contacts and directory imports."""
 
 from __future__ import annotations
 

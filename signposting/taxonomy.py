@@ -1,0 +1,53 @@
+"""The needs vocabulary (Llais's taxonomy terms) and the audiences a service can be for."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Audience = Literal["learner", "staff", "parent"]
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+
+Level = Literal["none", "low", "medium", "high", "critical"]
+LEVELS: tuple[Level, ...] = get_args(Level)
+URGENT_LEVELS: frozenset[Level] = frozenset({"high", "critical"})
+
+TAXONOMY = "llais-needs"
+
+# The safeguarding detector's categories; a concern in one of these goes to the school's DSL.
+SAFEGUARDING_NEEDS: tuple[str, ...] = (
+    "suicide",
+    "self_harm",
+    "abuse",
+    "domestic_abuse",
+    "exploitation",
+    "bullying",
+    "substance",
+    "eating",
+    "running_away",
+    "harm_others",
+)
+
+WELLBEING_NEEDS: tuple[str, ...] = (
+    "anxiety",
+    "low_mood",
+    "exam_stress",
+    "family",
+    "friendships",
+    "sleep",
+    "bereavement",
+    "identity",
+    "money",
+    "loneliness",
+    "staff_wellbeing",
+    "crisis",
+)
+
+# "general" marks a service that listens about anything; it matches every need, less closely.
+GENERAL = "general"
+NEEDS: tuple[str, ...] = SAFEGUARDING_NEEDS + WELLBEING_NEEDS
+TERMS: frozenset[str] = frozenset((*NEEDS, GENERAL))
+
+
+def is_safeguarding(need: str) -> bool:
+    """Whether ``need`` is one of the safeguarding categories."""
+    return need in SAFEGUARDING_NEEDS
