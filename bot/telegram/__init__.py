@@ -5,12 +5,14 @@ or webhooks when ``telegram_webhook_url`` is set) inside the caller's event loop
 """
 
 from bot.telegram.application import BOT_KIND, TelegramApp, build_application
-from bot.telegram.logs import LIBRARY_LOGGERS, quiet_library_loggers
+from bot.telegram.logs import DATA_LOGGERS, LIBRARY_LOGGERS, REDACT, quiet_library_loggers
 from bot.telegram.runner import run_bots, run_polling_until, run_webhook_until, webhook_secret
 
 __all__ = [
     "BOT_KIND",
+    "DATA_LOGGERS",
     "LIBRARY_LOGGERS",
+    "REDACT",
     "TelegramApp",
     "build_application",
     "quiet_library_loggers",

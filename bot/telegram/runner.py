@@ -107,7 +107,14 @@ def webhook_secret(settings: Settings, token: str) -> str:
 
 
 async def _stop(app: TelegramApp) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
+    """Stop fetching, then the application; a failure in the first must not block the second."""
+    try:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+    except Exception as exc:  # e.g. the last getUpdates returned data PTB cannot parse
+        logger.warning(
+            "%s bot: stopping updates failed: %s", app.bot_data.get(BOT_KIND), type(exc).__name__
+        )
+    finally:
+        if app.running:
+            await app.stop()

@@ -13,15 +13,9 @@ from bot.telegram import TelegramApp, build_application, run_polling_until
 from llais.channel import ConversationHandler
 from llais.settings import Settings
 from tests.bot.handlers import settings_for
-from tests.support.botapi_double import BotApiDouble
+from tests.support.botapi_double import BotApiDouble, botapi
 
-
-@pytest.fixture
-async def botapi() -> AsyncIterator[BotApiDouble]:
-    """A running Bot API double; fails the test if the bot called a method it does not serve."""
-    async with BotApiDouble() as double:
-        yield double
-    assert double.unknown_calls == []
+__all__ = ["botapi"]  # the double's fixture, for every test here
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from llais.channel import InboundKind
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER, FailingHandler, RecordingHandler
-from tests.support.botapi_double import BotApiDouble
+from tests.support.botapi_double import MEDIA, BotApiDouble
 
 
 async def test_private_text_reaches_the_handler_and_the_reply_has_buttons(
@@ -87,13 +87,13 @@ async def test_commands_arrive_without_slash_or_bot_name(
     assert (event.command, event.text) == (command.lower(), args)
 
 
-@pytest.mark.parametrize("push", ["push_sticker", "push_photo", "push_voice"])
+@pytest.mark.parametrize("kind", sorted(MEDIA))
 async def test_non_text_messages_are_unsupported_and_answered(
-    botapi: BotApiDouble, run_bot: RunBot, push: str
+    botapi: BotApiDouble, run_bot: RunBot, kind: str
 ) -> None:
     handler = RecordingHandler()
     async with run_bot(handler):
-        await getattr(botapi, push)(LEARNER)
+        await botapi.push_media(LEARNER, kind)
         [reply] = await botapi.wait_for_messages(LEARNER, 1)
 
     assert [e.kind for e in handler.events] == [InboundKind.UNSUPPORTED]

@@ -17,11 +17,12 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+import pytest
 from aiohttp import web
 
 JsonDict = dict[str, Any]
@@ -46,6 +47,56 @@ _STRING_PARAMETERS = frozenset(
 )
 
 DEFAULT_TOKEN = "123456789:LLAIS-TEST-TOKEN-not-a-real-one"
+
+
+def _file(prefix: str, **fields: Any) -> JsonDict:
+    return {"file_id": f"{prefix}-file-id", "file_unique_id": f"{prefix}-unique", **fields}
+
+
+# Message content as Telegram sends it for each kind of non-text message.
+MEDIA: dict[str, JsonDict] = {
+    "sticker": {
+        "sticker": _file(
+            "sticker",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+            emoji="🙂",
+        )
+    },
+    "photo": {"photo": [_file(f"photo{w}", width=w, height=w) for w in (90, 320)]},
+    "voice": {"voice": _file("voice", duration=3, mime_type="audio/ogg")},
+    "video": {"video": _file("video", width=640, height=360, duration=5)},
+    "video_note": {"video_note": _file("video-note", length=240, duration=4)},
+    "audio": {"audio": _file("audio", duration=120, title="Song")},
+    "animation": {
+        "animation": _file("gif", width=320, height=240, duration=2),
+        "document": _file("gif", file_name="funny.gif.mp4"),
+    },
+    "document": {"document": _file("doc", file_name="homework.pdf", mime_type="application/pdf")},
+    "location": {"location": {"latitude": 51.48, "longitude": -3.18}},
+    "contact": {"contact": {"phone_number": "+440000000000", "first_name": "Friend"}},
+    "dice": {"dice": {"emoji": "🎲", "value": 4}},
+    "poll": {
+        "poll": {
+            "id": "1",
+            "question": "Pizza?",
+            "options": [
+                {"persistent_id": "a", "text": "Yes", "voter_count": 0},
+                {"persistent_id": "b", "text": "No", "voter_count": 0},
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,  # required since Bot API 9.6
+            "members_only": False,  # required since Bot API 10.0
+        }
+    },
+}
 
 
 @dataclass
@@ -417,40 +468,24 @@ class BotApiDouble:
         }
         return await self.push_update({"edited_message": message})
 
-    async def push_sticker(self, user_id: int) -> int:
-        """Queue a sticker from ``user_id``."""
-        sticker = {
-            "file_id": "CAACAgIAAxkBAAEBsticker",
-            "file_unique_id": "AgADsticker",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "🙂",
-        }
-        return await self.push_message(user_id, {"sticker": sticker})
-
-    async def push_photo(self, user_id: int, caption: str = "") -> int:
-        """Queue a photo (two sizes, as Telegram sends) with an optional caption."""
-        sizes = [
-            {"file_id": f"AgACphoto{w}", "file_unique_id": f"AQADphoto{w}", "width": w, "height": w}
-            for w in (90, 320)
-        ]
-        content: JsonDict = {"photo": sizes}
+    async def push_media(self, user_id: int, kind: str, caption: str = "") -> int:
+        """Queue a non-text message of ``kind`` (a key of ``MEDIA``) with an optional caption."""
+        content = dict(MEDIA[kind])
         if caption:
             content["caption"] = caption
         return await self.push_message(user_id, content)
 
+    async def push_sticker(self, user_id: int) -> int:
+        """Queue a sticker from ``user_id``."""
+        return await self.push_media(user_id, "sticker")
+
+    async def push_photo(self, user_id: int, caption: str = "") -> int:
+        """Queue a photo (two sizes, as Telegram sends) with an optional caption."""
+        return await self.push_media(user_id, "photo", caption)
+
     async def push_voice(self, user_id: int) -> int:
         """Queue a voice note from ``user_id``."""
-        voice = {
-            "file_id": "AwACvoice",
-            "file_unique_id": "AgADvoice",
-            "duration": 3,
-            "mime_type": "audio/ogg",
-        }
-        return await self.push_message(user_id, {"voice": voice})
+        return await self.push_media(user_id, "voice")
 
     async def push_callback(self, user_id: int, data: str, message_id: int) -> int:
         """Queue a button press on the bot's message ``message_id`` in ``user_id``'s chat."""
@@ -491,8 +526,9 @@ class BotApiDouble:
             try:
                 await asyncio.wait_for(self._changed.wait_for(condition), timeout)
             except TimeoutError:
+                recent = [call.method for call in self.calls[-15:]]
                 raise AssertionError(
-                    f"timed out after {timeout}s; calls so far: {[c.method for c in self.calls]}"
+                    f"timed out after {timeout}s; {len(self.calls)} calls, the last: {recent}"
                 ) from None
 
     async def wait_for_messages(
@@ -527,6 +563,14 @@ class BotApiDouble:
     def pending_updates(self) -> int:
         """How many updates the bot has not yet confirmed."""
         return len(self._pending)
+
+
+@pytest.fixture
+async def botapi() -> AsyncIterator[BotApiDouble]:
+    """A running Bot API double; fails the test if the bot called a method it does not serve."""
+    async with BotApiDouble() as double:
+        yield double
+    assert double.unknown_calls == [], [call.method for call in double.unknown_calls]
 
 
 def _iter_buttons(message: SentMessage) -> Iterator[JsonDict]:
