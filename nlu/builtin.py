@@ -12,7 +12,7 @@ from llais.i18n import Language
 from nlu.entities import EntityExtractor
 from nlu.intent_classifier import IntentClassifier
 from nlu.langid import LanguageIdentifier
-from nlu.result import NluResult
+from nlu.result import NluResult, fallback_result
 from nlu.training_data import DATA_DIR, TrainingData, fingerprint, load_training_data
 
 logger = logging.getLogger(__name__)
@@ -82,14 +82,17 @@ class BuiltinBackend:
 
     def parse_sync(self, text: str, language_hint: Language | None = None) -> NluResult:
         """Understand ``text`` synchronously (for the CLI and benchmarks)."""
+        language = self.language_identifier.identify(text, language_hint)
         ranking = self.classifier.process(text)
+        if not ranking:  # nothing the model knows: empty, emoji only, another script
+            return fallback_result(language)
         intent, confidence = ranking[0]
         return NluResult(
             intent=intent,
             confidence=confidence,
             ranking=tuple(ranking[: self._ranking_length]),
             entities=self.entities.process(text),
-            language=self.language_identifier.identify(text, language_hint),
+            language=language,
         )
 
     async def parse(self, text: str, language_hint: Language | None = None) -> NluResult:

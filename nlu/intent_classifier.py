@@ -52,7 +52,11 @@ class IntentClassifier:
         model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
         model.fit(sp.hstack(blocks).tocsr(), intents)
         return cls(
-            vectorizers, model.coef_, model.intercept_, list(model.classes_), data.fingerprint
+            vectorizers,
+            model.coef_,
+            model.intercept_,
+            [str(c) for c in model.classes_],
+            data.fingerprint,
         )
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -61,20 +65,24 @@ class IntentClassifier:
         return sp.hstack([normalize(v.transform(cleaned)) for v in self._vectorizers]).tocsr()
 
     def process(self, text: str) -> list[tuple[str, float]]:
-        """Return (intent, probability) for every intent, best first."""
+        """Return (intent, probability) for every intent, best first; [] if nothing is known."""
         cleaned = normalise(text)
         logits = self._bias.copy()
+        seen = False
         for analyzer, vocabulary, offset in zip(
             self._analyzers, self._vocabularies, self._offsets, strict=True
         ):
             counts = Counter(analyzer(cleaned))
-            known = [(vocabulary[g], n) for g, n in counts.items() if g in vocabulary]
+            known = [(g, n) for g, n in counts.items() if g in vocabulary]
             if not known:
                 continue
-            index = np.fromiter((i for i, _ in known), dtype=np.intp, count=len(known))
+            index = np.fromiter((vocabulary[g] for g, _ in known), dtype=np.intp, count=len(known))
             values = np.fromiter((n for _, n in known), dtype=np.float64, count=len(known))
             values /= np.sqrt(values @ values)
             logits += values @ self._weights[index + offset]
+            seen = seen or any(gram.strip() for gram, _ in known)
+        if not seen:
+            return []
         probabilities = np.exp(logits - logits.max())
         probabilities /= probabilities.sum()
         order = np.argsort(-probabilities)

@@ -1,0 +1,43 @@
+"""Shared NLU fixtures: one builtin model trained from nlu/data per session, and the real detector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from nlu.builtin import BuiltinBackend
+from nlu.training_data import load_training_data
+from nlu.understand import Understander
+
+if TYPE_CHECKING:
+    from nlu.safeguarding import SafeguardingDetector
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model directory holding the builtin backend trained from the shipped data."""
+    directory = tmp_path_factory.mktemp("nlu-model")
+    BuiltinBackend.train(load_training_data()).persist(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def builtin_backend(nlu_model_dir: Path) -> BuiltinBackend:
+    """The builtin backend loaded back from disk."""
+    return BuiltinBackend.load(nlu_model_dir)
+
+
+@pytest.fixture(scope="session")
+def detector() -> SafeguardingDetector:
+    """The real safeguarding detector."""
+    from nlu.safeguarding import SafeguardingDetector
+
+    return SafeguardingDetector.load(None)
+
+
+@pytest.fixture
+def understander(detector: SafeguardingDetector, builtin_backend: BuiltinBackend) -> Understander:
+    """The understanding pipeline over the real detector and the builtin backend."""
+    return Understander(detector, builtin_backend)
