@@ -196,6 +196,8 @@ async def test_the_bot_talks_to_the_base_url_from_settings(
         assert app.bot.base_url == f"{botapi.base_url}{botapi.token}"
         assert app.bot.username == "llais_test_bot"
 
-    methods = {call.method for call in botapi.calls}
-    assert {"getMe", "deleteWebhook", "getUpdates"} <= methods
+    # all python-telegram-bot calls to start, long-poll and stop when nobody writes
+    assert {call.method for call in botapi.calls} == {"getMe", "deleteWebhook", "getUpdates"}
+    assert botapi.calls[0].method == "getMe"
+    assert botapi.calls_to("getUpdates")[-1].params["timeout"] == 0  # confirms the offset
     assert botapi.unknown_calls == []
