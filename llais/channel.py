@@ -1,7 +1,8 @@
 """Plain messages crossing the edge between channel adapters and the conversation service.
 
-Adapters (Telegram, terminal, web) turn what their channel delivers into an ``Inbound`` and send each
-``Reply`` back; nothing inside Llais knows which channel a message came from beyond its name.
+Adapters (Telegram, terminal, web) turn what their channel delivers into an ``Inbound`` and
+send each ``Reply`` back; nothing inside Llais knows which channel a message came from
+beyond its name.
 """
 
 from __future__ import annotations

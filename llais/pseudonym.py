@@ -7,6 +7,6 @@ import hmac
 
 
 def person_ref(secret: str, channel: str, user_id: str) -> str:
-    """Derive the opaque reference for a person on a channel (stable, not reversible without the key)."""
+    """Derive the opaque reference for a person on a channel (irreversible without the key)."""
     message = f"{channel}\x1f{user_id}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]

@@ -1,4 +1,4 @@
-"""The one settings object: environment variables prefixed ``LLAIS_`` and an optional ``.env`` file."""
+"""The one settings object: variables prefixed ``LLAIS_`` and an optional ``.env`` file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the placeholder we refuse outside demo mode
+PLACEHOLDER_SECRET = "change-me"
 
 
 class NluBackend(StrEnum):

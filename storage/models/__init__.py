@@ -10,6 +10,7 @@ from storage.models.learners import (
     MoodLog,
     ReplyAddress,
 )
+from storage.models.requests import ContactRequest
 from storage.models.safeguarding import SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "Checkin",
     "CheckinAnswer",
+    "ContactRequest",
     "ConversationStateRow",
     "DirectoryImport",
     "EnrolmentCode",

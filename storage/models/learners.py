@@ -33,7 +33,7 @@ class Learner(Base):
 
 
 class ReplyAddress(Base):
-    """Where to reach a learner on a channel; kept apart from voice data, erased with the learner."""
+    """Where to reach a learner; kept apart from voice data, erased with the learner."""
 
     __tablename__ = "reply_addresses"
 
@@ -50,14 +50,18 @@ class Checkin(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     learner_ref: Mapped[str] = mapped_column(ForeignKey(LEARNER_FK, ondelete="CASCADE"), index=True)
     completed_at: Mapped[datetime] = mapped_column(AwareDateTime())
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # optional free text, retained briefly
+    comment: Mapped[str | None] = mapped_column(
+        Text, nullable=True
+    )  # optional free text, retained briefly
 
 
 class CheckinAnswer(Base):
     __tablename__ = "checkin_answers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
+    )
     learner_ref: Mapped[str] = mapped_column(ForeignKey(LEARNER_FK, ondelete="CASCADE"), index=True)
     domain: Mapped[str] = mapped_column(String(20))  # P, E, R, M, A
     item_id: Mapped[str] = mapped_column(String(40))

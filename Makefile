@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MODEL_STAMP := var/nlu-model/.trained-stamp
+LLAIS := $(BIN)/llais
+export LLAIS_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run serve chat test lint format typecheck pytest rasa rasa-serve test-rasa bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3.x"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+.env:
+	@echo "creating .env with a random LLAIS_SECRET_KEY (keep it: learner references depend on it)"
+	@$(PYTHON) -c "import secrets; print('LLAIS_SECRET_KEY=' + secrets.token_urlsafe(32))" > .env
+
+$(MODEL_STAMP): $(STAMP) $(wildcard nlu/data/*.yml) $(wildcard nlu/safeguarding/data/*)
+	$(LLAIS) nlu train
+	@mkdir -p $(dir $(MODEL_STAMP)) && touch $(MODEL_STAMP)
+
+## install: create .venv, install Llais with its dev tools, train the NLU model
+install: $(STAMP) .env $(MODEL_STAMP)
+
+## run: set up, migrate the embedded SQLite database, seed the demo school and serve
+run: install
+	$(LLAIS) db upgrade
+	$(LLAIS) demo seed
+	$(LLAIS) serve
+
+chat: install
+	$(LLAIS) db upgrade
+	$(LLAIS) demo seed
+	$(LLAIS) chat
+
+## test: set up, lint, type-check and run the whole suite (SQLite and PostgreSQL)
+test: install lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+pytest: $(STAMP) $(MODEL_STAMP)
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/nlu_classify.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,90 @@
+"""Effects: what a conversation step asks storage to do, all in one transaction before replying."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from llais.i18n import Language
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class Enrol:
+    school_id: int
+    year_group: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinItem:
+    domain: str
+    item_id: str
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCheckin:
+    answers: tuple[CheckinItem, ...]
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveMood:
+    score: int
+    tags: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EraseMyData:
+    """Erase the person's voice data, state and reply address (safeguarding records stay)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetStopped:
+    stopped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseAlert:
+    alert_id: str
+    level: str
+    categories: tuple[str, ...]
+    cues: tuple[str, ...]
+    excerpt: str
+    about_other: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateAlert:
+    """Record the learner's answers to the safety questions, or a raised level."""
+
+    alert_id: str
+    contact_requested: bool | None = None
+    safe_now: str | None = None
+    level: str | None = None
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    cues: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContact:
+    """A non-urgent request for the school's wellbeing lead to get in touch."""
+
+    need: str | None
+
+
+Effect = (
+    SetLanguage
+    | Enrol
+    | SaveCheckin
+    | SaveMood
+    | EraseMyData
+    | SetStopped
+    | RaiseAlert
+    | UpdateAlert
+    | RequestContact
+)

@@ -1,0 +1,1 @@
+"""Sub-commands of ``llais`` (each module has ``register(subparsers)``)."""

@@ -1,0 +1,28 @@
+"""``llais chat``: talk to the learner flows in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from bot.terminal import run_chat
+from llais.app import running_app
+from llais.settings import Settings
+
+
+def register(sub: Any) -> None:
+    """Add the ``chat`` command."""
+    parser: argparse.ArgumentParser = sub.add_parser("chat", help="chat with Llais in a terminal")
+    parser.add_argument("--user", default="terminal-user", help="pretend user id (one per learner)")
+    parser.set_defaults(func=_chat)
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    async def main() -> None:
+        async with running_app(settings) as app:
+            await run_chat(app.learner, read_line=input, out=sys.stdout, user_id=args.user)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,59 @@
+"""``llais demo seed``: a demo school with one enrolment code per year group (idempotent)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from llais.clock import utcnow
+from llais.settings import Settings
+from storage.db import make_engine, make_sessionmaker
+from storage.repo.schools import ensure_code, get_or_create_school
+
+DEMO_SCHOOL = ("Ysgol Llais Demo", "Ysgol Llais Demo")
+YEAR_GROUPS = range(7, 14)
+STAFF_CODE = "DEMO-STAFF"
+DSL_CODE = "DEMO-DSL"
+
+
+def register(sub: Any) -> None:
+    """Add the ``demo`` command."""
+    parser: argparse.ArgumentParser = sub.add_parser("demo", help="demo data")
+    demo_sub = parser.add_subparsers(dest="demo_command", required=True)
+    demo_sub.add_parser("seed", help="create the demo school and its codes").set_defaults(
+        func=_seed
+    )
+
+
+async def seed_demo(url: str) -> int:
+    """Create the demo school and codes if missing; returns how many codes were created."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            name, name_cy = DEMO_SCHOOL
+            school = await get_or_create_school(session, name=name, name_cy=name_cy, now=utcnow())
+            created = 0
+            for year in YEAR_GROUPS:
+                created += await ensure_code(
+                    session,
+                    school_id=school.id,
+                    code=f"DEMO-Y{year}",
+                    kind="learner",
+                    year_group=year,
+                )
+            created += await ensure_code(
+                session, school_id=school.id, code=STAFF_CODE, kind="staff", year_group=None
+            )
+            created += await ensure_code(
+                session, school_id=school.id, code=DSL_CODE, kind="dsl", year_group=None
+            )
+            return created
+    finally:
+        await engine.dispose()
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    created = asyncio.run(seed_demo(settings.database_url))
+    print(f"demo school '{DEMO_SCHOOL[0]}' ready: codes DEMO-Y7 ... DEMO-Y13 ({created} new)")
+    return 0

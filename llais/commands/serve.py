@@ -1,0 +1,59 @@
+"""``llais serve``: run the bots whose tokens are configured, until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from bot.telegram import build_application, quiet_library_loggers, run_bots
+from llais.app import running_app
+from llais.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN_HELP = """\
+No bot token is configured, so there is nothing to serve yet.
+
+To run the learner bot on Telegram, create a bot with @BotFather and set its token:
+    export LLAIS_LEARNER_BOT_TOKEN=123456:ABC...        (or put it in .env)
+    make run
+To try the same conversation in this terminal without Telegram:
+    .venv/bin/llais chat
+"""
+
+
+def register(sub: Any) -> None:
+    """Add the ``serve`` command."""
+    parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the configured bots")
+    parser.set_defaults(func=_serve)
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Run every configured bot until ``stop`` is set."""
+    async with running_app(settings) as app:
+        apps = []
+        token = settings.token("learner")
+        if token:
+            apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+        if not apps:
+            print(NO_TOKEN_HELP)
+            return
+        log.info("serving %d bot(s)", len(apps))
+        await run_bots(apps, stop, settings)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    quiet_library_loggers()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,120 @@
+"""Shared fixtures: a fresh, migrated database per test, on SQLite and on a real PostgreSQL.
+
+``database_url`` is parametrised over both backends. PostgreSQL comes from
+``LLAIS_TEST_DATABASE_URL`` (the Makefile defaults it to the local server); when it cannot be reached
+the PostgreSQL half is skipped with the reason, except with ``LLAIS_REQUIRE_POSTGRES=1`` (CI), where
+that is a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.migrate import upgrade
+from storage.models import Base
+
+PG_ENV = "LLAIS_TEST_DATABASE_URL"
+REQUIRE_PG = os.environ.get("LLAIS_REQUIRE_POSTGRES") == "1"
+
+
+def run_in_thread(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion on a fresh event loop in another thread."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+async def _pg_admin(url: str, statement: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")  # session fixtures set up outside any event loop
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of our own on the test server, migrated once, dropped at the end."""
+    server = os.environ.get(PG_ENV)
+    if not server:
+        if REQUIRE_PG:
+            pytest.fail(f"{PG_ENV} is not set but PostgreSQL is required")
+        pytest.skip(f"{PG_ENV} not set: PostgreSQL tests skipped")
+    name = f"llais_t_{uuid.uuid4().hex[:10]}"
+    try:
+        run_in_thread(_pg_admin(server, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL at {PG_ENV} is not reachable: {exc!r}")
+        pytest.skip(
+            f"PostgreSQL not reachable ({exc.__class__.__name__}): PostgreSQL tests skipped"
+        )
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    run_in_thread(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _truncate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A clean, fully migrated database: a SQLite file, or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        path = tmp_path / "llais.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    run_in_thread(_truncate(url))
+    return url
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory on the clean database."""
+    engine = make_engine(database_url)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()

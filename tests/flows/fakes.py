@@ -1,0 +1,43 @@
+"""A small in-memory stand-in for the ports actions ask (the engine needs no database)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flows.actions import CodeInfo
+from llais.i18n import Language
+
+CODES = {"DEMO-Y9": CodeInfo("DEMO-Y9", 1, "Ysgol Llais Demo", "learner", 9)}
+
+
+@dataclass
+class FakePorts:
+    language: Language | None = None
+    enrolled: bool = False
+    checkin_count: int = 0
+    age: int | None = 14
+    streak: int = 0
+    stored: dict[str, Any] = field(default_factory=dict)
+
+    async def lookup_code(self, code: str) -> CodeInfo | None:
+        return CODES.get(code.strip().upper())
+
+    async def my_data(self) -> dict[str, Any]:
+        return self.stored
+
+    async def low_streak(self) -> int:
+        return self.streak
+
+    def crisis_text(self, language: Language, at: datetime) -> str:
+        return f"CRISIS[{language}]"
+
+    async def support_text(
+        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+    ) -> str:
+        return f"SUPPORT[{','.join(needs)}:{level}:{language}]"
+
+    def wellbeing_tip(self, language: Language, at: datetime) -> str:
+        return f"TIP[{language}]"
