@@ -1,9 +1,9 @@
 """Shared fixtures: a fresh, migrated database per test, on SQLite and on a real PostgreSQL.
 
 ``database_url`` is parametrised over both backends. PostgreSQL comes from
-``LLAIS_TEST_DATABASE_URL`` (the Makefile defaults it to the local server); when it cannot be reached
-the PostgreSQL half is skipped with the reason, except with ``LLAIS_REQUIRE_POSTGRES=1`` (CI), where
-that is a failure.
+``LLAIS_TEST_DATABASE_URL`` (the Makefile defaults it to the local server); when it cannot be
+reached the PostgreSQL half is skipped with the reason, except with ``LLAIS_REQUIRE_POSTGRES=1``
+(CI), where that is a failure.
 """
 
 from __future__ import annotations
@@ -79,9 +79,7 @@ def postgres_url() -> Iterator[str]:
     except Exception as exc:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL at {PG_ENV} is not reachable: {exc!r}")
-        pytest.skip(
-            f"PostgreSQL not reachable ({exc.__class__.__name__}): PostgreSQL tests skipped"
-        )
+        pytest.skip(f"PostgreSQL not reachable ({type(exc).__name__}): its tests are skipped")
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     upgrade(url)
     yield url

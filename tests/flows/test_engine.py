@@ -36,9 +36,8 @@ def press(reply: Reply, label: str) -> str:
 
 
 async def choose(engine: Engine, out: Outcome, label: str, ports: FakePorts) -> Outcome:
-    result = await engine.choose(
-        out.state, press(out.replies[-1], label), given(ports, out.language)
-    )
+    payload = press(out.replies[-1], label)
+    result = await engine.choose(out.state, payload, given(ports, out.language))
     assert result is not None, f"pressing {label!r} was refused"
     return result
 

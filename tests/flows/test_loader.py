@@ -55,7 +55,7 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     [
         (
             ("next: bye", "next: nowhere"),
-            "flows.tiny.steps.ask.next: unknown step or flow 'nowhere'",
+            "tiny.steps.ask.next: unknown step or flow 'nowhere'",
         ),
         (("next: bye", "next: flow:ghost"), "unknown step or flow 'flow:ghost'"),
         (('cy: "Dewisa un"', 'cy: ""'), "flows.tiny.steps.ask.choice.text.cy"),
@@ -87,7 +87,7 @@ def test_unknown_action_is_an_error(tmp_path: Path) -> None:
 
 
 def test_routes_must_name_known_flows(tmp_path: Path) -> None:
-    with pytest.raises(FlowDefinitionError, match="commands.start: unknown flow 'nope'"):
+    with pytest.raises(FlowDefinitionError, match=r"commands\.start: unknown flow 'nope'"):
         _load(tmp_path, GOOD, ROUTES.replace("start: tiny", "start: nope"))
 
 

@@ -62,5 +62,5 @@ def test_placeholders_match_between_languages() -> None:
 def test_the_catalogue_loads_and_rejects_a_missing_translation(tmp_path: Path) -> None:
     assert Catalogue.load().keys()
     (tmp_path / "broken.yml").write_text("hello:\n  en: Hello\n")
-    with pytest.raises(Exception, match="broken.yml: message 'hello'"):
+    with pytest.raises(Exception, match=r"broken\.yml: message 'hello'"):
         Catalogue.load(tmp_path)
