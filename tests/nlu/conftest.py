@@ -1,4 +1,4 @@
-"""Shared NLU fixtures: one builtin model trained from nlu/data per session, and the real detector."""
+"""Shared NLU fixtures: the builtin model trained once per session, and the real detector."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shipped Rasa NLU data validates, covers every intent in both languages, and bad data warns."""
+"""The shipped Rasa NLU data validates and covers every intent in both languages; bad data warns."""
 
 from __future__ import annotations
 
@@ -83,15 +83,15 @@ def test_bad_items_are_skipped_with_warnings_naming_the_file() -> None:
 def test_unsupported_version_warns_and_non_mapping_fails() -> None:
     with pytest.warns(TrainingDataWarning, match=r"x\.yml: version '2\.0'"):
         validate_document({"version": "2.0", "nlu": []}, "x.yml")
-    with pytest.raises(TrainingDataError, match="y.yml"):
+    with pytest.raises(TrainingDataError, match=r"y\.yml"):
         validate_document(["nlu"], "y.yml")
-    with pytest.raises(TrainingDataError, match="z.yml"):
+    with pytest.raises(TrainingDataError, match=r"z\.yml"):
         validate_document({"version": "3.1", "nlu": {"intent": "greet"}}, "z.yml")
 
 
 def test_unreadable_yaml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yml").write_text("nlu: [unclosed\n", encoding="utf-8")
-    with pytest.raises(TrainingDataError, match="broken.yml"):
+    with pytest.raises(TrainingDataError, match=r"broken\.yml"):
         load_training_data(tmp_path)
 
 
