@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "llais.commands.chat",
     "llais.commands.serve",
     "signposting.cli",
+    "nlu.cli",
 )
 
 Handler = Callable[[argparse.Namespace, Settings], int]
