@@ -19,6 +19,7 @@ from signposting.hsds import Document, Service
 from signposting.matching import Match, match
 from signposting.store import load_directory, save_document
 from signposting.taxonomy import NEEDS, SAFEGUARDING_NEEDS, Audience, Level
+from signposting.wellbeing import FiveWays, five_ways
 
 __all__ = [
     "NEEDS",
@@ -28,6 +29,7 @@ __all__ = [
     "Directory",
     "DirectoryError",
     "Document",
+    "FiveWays",
     "Level",
     "Match",
     "NewSchoolContact",
@@ -37,6 +39,7 @@ __all__ = [
     "add_school_contact",
     "bilingual_block",
     "crisis_contacts",
+    "five_ways",
     "format_contacts",
     "list_school_contacts",
     "load_directory",

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from llais.clock import utcnow
-from llais.errors import ConfigurationError
+from llais.errors import ConfigurationError, NotFoundError
 from llais.i18n import LANGUAGES, Language
 from llais.settings import Settings
 from signposting.contacts import list_school_contacts, resolve_school
@@ -169,6 +169,11 @@ def run_signpost(args: argparse.Namespace, settings: Settings) -> int:
             limit=args.limit,
         )
 
-    for found in asyncio.run(find()):
+    try:
+        found_all = asyncio.run(find())
+    except NotFoundError as exc:
+        print(f"llais signpost: {exc}", file=sys.stderr)
+        return 2
+    for found in found_all:
         print(_line(found, language))
     return 0

@@ -70,9 +70,11 @@ def _status(found: Match, language: Language, cat: Catalogue) -> str | None:
     if found.open_now:
         if found.open_until is None:
             return None
-        return cat.get(
-            "signposting.open_until", language, when=_when(found.open_until, language, cat)
+        until = found.open_until
+        when = (
+            cat.get("signposting.midnight", language) if until.hour == until.minute == 0 else None
         )
+        return cat.get("signposting.open_until", language, when=when or f"{until:%H:%M}")
     if found.next_open is not None:
         return cat.get(
             "signposting.closed_until", language, when=_when(found.next_open, language, cat)

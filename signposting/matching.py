@@ -226,7 +226,8 @@ def match(
             not hours.open_now,
             not service.verified,
             -welsh,
-            service.crisis_rank if service.crisis_rank is not None else 1000,
+            service.audiences != (audience,),  # a service made for this audience fits better
+            rank if urgent and (rank := service.crisis_rank) is not None else 1000,
             position,
         )
         ranked.append((sort_key, service_match(directory, service, at, reason, why)))
