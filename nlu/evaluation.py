@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.metrics import precision_recall_fscore_support
 
 from llais.i18n import LANGUAGES, Language, parse_language
 from nlu.understand import Understander
@@ -62,9 +62,8 @@ async def predict(understander: Understander, items: Sequence[Labelled]) -> None
 
 
 def single_label(gold: list[str], pred: list[str], order: Sequence[str] = ()) -> dict[str, Any]:
-    """Per-label precision, recall, F1 and support, macro-F1, accuracy and the confusion matrix."""
-    labels = [label for label in order if label in gold or label in pred]
-    labels += sorted(set(gold) | set(pred) - set(labels))
+    """Per-label precision, recall, F1, support; macro-F1 over gold labels; accuracy; confusion."""
+    labels = list(order) + sorted((set(gold) | set(pred)) - set(order))
     p, r, f, s = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
     gold_labels = set(gold)
     macro = [float(f[i]) for i, label in enumerate(labels) if label in gold_labels]
@@ -82,8 +81,16 @@ def single_label(gold: list[str], pred: list[str], order: Sequence[str] = ()) ->
             for i, label in enumerate(labels)
         },
         "labels": labels,
-        "confusion": confusion_matrix(gold, pred, labels=labels).tolist(),
+        "confusion": _confusion(gold, pred, labels),
     }
+
+
+def _confusion(gold: list[str], pred: list[str], labels: list[str]) -> list[list[int]]:
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, pred, strict=True):
+        matrix[index[g]][index[p]] += 1
+    return matrix
 
 
 def multi_label(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> dict[str, Any]:
