@@ -79,7 +79,7 @@ async def test_add_and_list_school_contacts(session: AsyncSession) -> None:
 
 async def test_unknown_role_is_refused_before_and_by_the_database(session: AsyncSession) -> None:
     with pytest.raises(ValidationError, match="role"):
-        NewSchoolContact(school_id=1, role="head", label="x", how_to_reach="y")  # type: ignore[arg-type]
+        NewSchoolContact(school_id=1, role="head", label="x", how_to_reach="y")
     school_id = await make_school(session)
     await session.commit()
     with pytest.raises(IntegrityError):
