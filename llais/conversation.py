@@ -72,14 +72,15 @@ class ConversationService:
         """Handle one inbound message; the replies are returned only after the commit."""
         ref = person_ref(self._secret, inbound.channel, inbound.user_id)
         text = inbound.text[:MAX_TEXT] if inbound.kind is not InboundKind.CHOICE else ""
+        understanding = None
+        if text.strip():
+            # The detector runs on all free text before anything can depend on it (the NLU
+            # runs outside the transaction, so a slow Rasa server never holds a database lock).
+            hint = await self._stored_language(ref)
+            understanding = await self.understander.understand(text, language_hint=hint)
         now = self.clock()
         async with self.sessions() as session, session.begin():
             learner = await repo.get_learner(session, ref=ref)
-            understanding = None
-            if text.strip():
-                # The detector runs on all free text before anything can depend on it.
-                hint = parse_language(learner.language) if learner else None
-                understanding = await self.understander.understand(text, language_hint=hint)
             if learner is None:
                 learner = await repo.create_learner(
                     session, ref=ref, channel=inbound.channel, now=now
@@ -120,6 +121,11 @@ class ConversationService:
             len(outcome.replies),
         )
         return outcome.replies
+
+    async def _stored_language(self, ref: str) -> Language | None:
+        async with self.sessions() as session:
+            learner = await repo.get_learner(session, ref=ref)
+            return parse_language(learner.language) if learner else None
 
     # ----- deciding -----------------------------------------------------------------------
     async def _decide(self, turn: _Turn, text: str, understanding: Understanding | None) -> Outcome:

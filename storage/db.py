@@ -23,6 +23,13 @@ def make_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            dbapi_connection.isolation_level = None  # let the "begin" hook below start transactions
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # Take the write lock up front: concurrent chats then wait for each other (busy
+            # timeout) instead of failing when a read transaction tries to become a write.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
