@@ -1,0 +1,27 @@
+"""Free text is kept only as long as needed: check-in comments and mood notes are cleared after the
+retention period (safeguarding records follow their own policy and are not touched here)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from storage.db import AsyncSession
+from storage.models import Checkin, MoodLog
+
+
+async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) -> int:
+    """Clear comments and notes older than ``days``; returns how many were cleared."""
+    cutoff = now - timedelta(days=days)
+    comments = await session.execute(
+        update(Checkin)
+        .where(Checkin.completed_at < cutoff, Checkin.comment.is_not(None))
+        .values(comment=None)
+    )
+    notes = await session.execute(
+        update(MoodLog)
+        .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
+        .values(note=None)
+    )
+    return int(getattr(comments, "rowcount", 0) or 0) + int(getattr(notes, "rowcount", 0) or 0)
