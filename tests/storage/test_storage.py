@@ -44,11 +44,8 @@ async def test_datetimes_come_back_timezone_aware(
 async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with sessions() as session, session.begin():
-            session.add(
-                Learner(
-                    ref="r2", channel="telegram", created_at=datetime(2026, 1, 1), stopped=False
-                )
-            )
+            naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+            session.add(Learner(ref="r2", channel="telegram", created_at=naive, stopped=False))
 
 
 async def test_free_text_is_cleared_after_the_retention_period(
