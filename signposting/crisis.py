@@ -43,7 +43,8 @@ def crisis_contacts(
             continue
         if language not in service.language_codes and "en" not in service.language_codes:
             continue
-        if not directory.hours(service, at).open_now:
+        hours = directory.hours(service, at)
+        if not hours.open_now:
             continue
         reason: Reason
         if service.emergency:
@@ -54,7 +55,7 @@ def crisis_contacts(
             reason = "crisis_open"
             key = "why_crisis_open" if directory.is_24_7(service) else "why_crisis_open_hours"
         results.append(
-            service_match(directory, service, at, reason, cat.text(f"signposting.{key}"))
+            service_match(directory, service, at, reason, cat.text(f"signposting.{key}"), hours)
         )
     return results
 

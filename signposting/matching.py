@@ -13,6 +13,7 @@ from signposting.contacts import SchoolContactInfo
 from signposting.directory import Directory
 from signposting.errors import SignpostInputError
 from signposting.hsds import Phone, Service
+from signposting.schedule import Hours
 from signposting.taxonomy import (
     AUDIENCES,
     GENERAL,
@@ -92,10 +93,15 @@ def _bilingual(cat: Catalogue, key: str, **values: Iterable[Text] | str) -> Text
 
 
 def service_match(
-    directory: Directory, service: Service, at: datetime, reason: Reason, why: Text
+    directory: Directory,
+    service: Service,
+    at: datetime,
+    reason: Reason,
+    why: Text,
+    hours: Hours | None = None,
 ) -> Match:
-    """A Match for ``service`` evaluated at ``at``."""
-    hours = directory.hours(service, at)
+    """A Match for ``service`` evaluated at ``at`` (pass ``hours`` if already worked out)."""
+    hours = hours or directory.hours(service, at)
     tz = directory.tz
     return Match(
         service_id=service.id,
@@ -230,7 +236,7 @@ def match(
             rank if urgent and (rank := service.crisis_rank) is not None else 1000,
             position,
         )
-        ranked.append((sort_key, service_match(directory, service, at, reason, why)))
+        ranked.append((sort_key, service_match(directory, service, at, reason, why, hours)))
     ranked.sort(key=lambda item: item[0])
     services = [found for _, found in ranked]
     if language == "cy":
