@@ -13,8 +13,16 @@ from storage.models.learners import (
 from storage.models.requests import ContactRequest
 from storage.models.safeguarding import SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
+from storage.models.staff import (
+    AlertDelivery,
+    StaffAddress,
+    StaffCheckin,
+    StaffCheckinAnswer,
+    StaffMember,
+)
 
 __all__ = [
+    "AlertDelivery",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -28,4 +36,8 @@ __all__ = [
     "SafeguardingAlert",
     "School",
     "SchoolContact",
+    "StaffAddress",
+    "StaffCheckin",
+    "StaffCheckinAnswer",
+    "StaffMember",
 ]
