@@ -18,6 +18,22 @@ logger = logging.getLogger(__name__)
 PARSE_PATH: Final = "/model/parse"
 
 
+class _RedactToken(logging.Filter):
+    """Hide the Rasa token in httpx's request log lines (it travels in the query string)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                str(arg).replace(self._token, "***") if self._token in str(arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
 class _RankedIntent(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -50,6 +66,8 @@ class RasaBackend:
     ) -> None:
         self._fallback = fallback
         self._params = {"token": token} if token else {}
+        if token:
+            logging.getLogger("httpx").addFilter(_RedactToken(token))
         self._cooldown = cooldown
         self._down_until = 0.0
         self._client = httpx.AsyncClient(

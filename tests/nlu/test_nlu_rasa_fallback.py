@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import pytest
 from aiohttp import web
 
 from nlu.builtin import BuiltinBackend
@@ -126,3 +128,17 @@ async def test_after_a_failure_rasa_is_skipped_until_the_cooldown_ends(
         await backend.aclose()
     assert first.intent == second.intent == "greet"
     assert calls == 2 and third.intent == "topic_sleep"
+
+
+async def test_the_token_never_reaches_the_logs(
+    builtin_backend: BuiltinBackend, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with rasa_double(answer) as (url, seen):
+        backend = RasaBackend(url, builtin_backend, token="tok-9f8e7d", timeout=1.0)
+        await backend.parse("my private words")
+        await backend.aclose()
+    assert seen[0].query["token"] == "tok-9f8e7d"
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith("aiohttp")]
+    assert any("/model/parse" in line for line in ours)  # httpx did log the request
+    assert not [line for line in ours if "tok-9f8e7d" in line or "my private words" in line]
