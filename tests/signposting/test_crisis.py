@@ -127,3 +127,13 @@ def test_every_signposting_message_has_both_languages() -> None:
         assert text.cy.strip() and text.en.strip(), key
         if key != "signposting.day_time":
             assert text.cy != text.en, key
+
+
+def test_staff_crisis_contacts(directory: Directory) -> None:
+    found = [
+        m.service_id
+        for m in crisis_contacts(
+            directory, london(2026, 11, 25, 2, 0), "en", None, audience="staff"
+        )
+    ]
+    assert found == ["emergency-999", "samaritans", "shout", "call", "education-support"]
