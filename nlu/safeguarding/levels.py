@@ -1,0 +1,69 @@
+"""Risk levels, categories and the assessment the detector returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+CATEGORIES: tuple[str, ...] = (
+    "suicide",
+    "self_harm",
+    "abuse",
+    "domestic_abuse",
+    "exploitation",
+    "bullying",
+    "substance",
+    "eating",
+    "running_away",
+    "harm_others",
+)
+
+
+class RiskLevel(IntEnum):
+    """How urgent a message is, from nothing of concern to immediate danger."""
+
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        """Return the lower-case name used in data files and the database."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, label: str) -> RiskLevel:
+        """Return the level named by ``label`` (case-insensitive); raise ValueError otherwise."""
+        try:
+            return cls[label.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown risk level: {label!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    """What the detector found in one message: level, categories and short cue labels."""
+
+    level: RiskLevel
+    categories: tuple[str, ...]
+    cues: tuple[str, ...]
+    about_other: bool = False
+
+    def raised_with(self, other: RiskAssessment) -> RiskAssessment:
+        """Combine with ``other``: the higher level, and the union of categories and cues."""
+        return RiskAssessment(
+            level=max(self.level, other.level),
+            categories=tuple(sorted(set(self.categories) | set(other.categories))),
+            cues=tuple(dict.fromkeys(self.cues + other.cues)),
+            about_other=self.about_other or other.about_other,
+        )
+
+    @property
+    def is_concern(self) -> bool:
+        """Return True when the level calls for a safeguarding response (medium or above)."""
+        return self.level >= RiskLevel.MEDIUM
+
+
+NONE_ASSESSMENT = RiskAssessment(level=RiskLevel.NONE, categories=(), cues=())

@@ -1,0 +1,178 @@
+"""Normalisation: undo case, invisible characters, homoglyphs, leetspeak, spacing and stretching.
+
+The result is the *matching form* every rule and the model see: lower-case ASCII words of
+``[a-z0-9]`` separated by single spaces, with every run of a repeated letter squeezed to one
+letter ("diiiie" -> "die", "kill" -> "kil", "lladd" -> "lad"). Rule patterns are squeezed the
+same way when compiled (see ``squeeze``), so they are written in natural spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Cyrillic and Greek look-alikes (after casefolding), plus a few Latin oddities.
+_HOMOGLYPHS = {
+    "а": "a", "б": "b", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e", "з": "3", "и": "u",
+    "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y",
+    "х": "x", "ь": "b", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l",
+    "ԛ": "q", "ԝ": "w", "ɡ": "g", "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i",
+    "κ": "k", "μ": "u", "ν": "v", "ο": "o", "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t",
+}  # fmt: skip
+_EMOJI = {
+    "💊": " pills ", "💉": " needle ", "🔪": " knife ", "🗡": " knife ", "🩸": " blood ",
+    "🪢": " rope ", "🔫": " gun ", "⚰": " coffin ", "🌉": " bridge ", "🚆": " train ",
+    "🚂": " train ", "🚄": " train ", "😂": " lol ", "🤣": " lol ", "💀": " lol ", "😭": " crying ",
+    "😢": " crying ", "💔": " heartbroken ",
+}  # fmt: skip
+_APOSTROPHES = "’‘`´ʼ′"
+_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2800, 0x3164, 0xFFA0}
+
+_TRANSLATE: dict[int, str | None] = {ord(k): v for k, v in _HOMOGLYPHS.items()}
+_TRANSLATE.update({ord(k): v for k, v in _EMOJI.items() if len(k) == 1})
+_TRANSLATE.update({ord(c): "'" for c in _APOSTROPHES})
+_TRANSLATE.update(dict.fromkeys(_INVISIBLE))
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "€": "e"})  # fmt: skip
+_LEET_CHARS = re.compile(r"[013457@$!|€]")
+_HAS_LETTER = re.compile(r"[a-z]")
+_NUMBER_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|mg|g|kg|ml|s|k|p|m|h|x|yo|yrs?|mins?|hrs?|lbs?)?"
+)
+_EDGE_PUNCT = ".,;:?\"'()[]{}<>~^*_-"
+
+# Words that obfuscation with asterisks usually hides ("k*ll", "s*icide").
+_WILDCARD_VOCAB = (
+    "kill", "killing", "killed", "myself", "suicide", "suicidal", "die", "dead", "jump", "self",
+    "harm", "cut", "cutting", "rape", "raped", "pills", "overdose", "hang", "abuse", "abused",
+    "touch", "touches", "nudes", "marw", "lladd", "ladd", "hunan",
+)  # fmt: skip
+
+# Single characters separated by one space, dot, dash or underscore: "k i l l", "k.i.l.l".
+_SPACED = re.compile(r"(?:(?<=\s)|^)([a-z0-9@$!](?:[ ._\-][a-z0-9@$!])+)(?=\s|$)")
+_TOKEN = re.compile(r"\S+")
+_WELSH_CLITIC = re.compile(r"(?<=[a-z])'(n|r|w)\b")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_SQUEEZE_TEXT = re.compile(r"([a-z])\1+")
+_SQUEEZE_PATTERN = re.compile(r"(?<!\\)([a-z])\1+")
+
+# Misspellings and run-together forms, keyed by their squeezed spelling.
+_TOKEN_MAP = {
+    "sucide": "suicide", "suicde": "suicide", "suiside": "suicide", "suicid": "suicide",
+    "sucicide": "suicide", "suiced": "suicide", "suisde": "suicide", "suecide": "suicide",
+    "sucid": "suicide", "suiscide": "suicide", "sucidal": "suicidal", "suicdal": "suicidal",
+    "suisidal": "suicidal", "suicidial": "suicidal", "suecidal": "suicidal",
+    "myslef": "myself", "mysefl": "myself", "meself": "myself", "mysel": "myself",
+    "mysef": "myself", "myselfe": "myself", "kilin": "kiling", "kiln": "kiling",
+    "paracetemol": "paracetamol", "paracetomol": "paracetamol", "parcetamol": "paracetamol",
+    "ibroprofen": "ibuprofen", "ibuprofin": "ibuprofen", "gona": "gona", "guna": "gona",
+    "gna": "gona", "gana": "gona", "wana": "wana", "tmrw": "tomorow", "tmr": "tomorow",
+    "tmrow": "tomorow", "tomoz": "tomorow", "2moro": "tomorow", "2nite": "tonight",
+    "tonite": "tonight", "2night": "tonight", "dwin": "dwi yn", "rwyn": "rwy yn",
+    "dwisio": "dwi isio", "dwisho": "dwi isho", "isho": "isio", "ishe": "isio", "eisio": "isio",
+    "eisie": "eisiau", "ded": "dead", "ctb": "ctb", "selfharm": "self harm",
+    "selfharming": "self harming", "kilmyself": "kil myself", "unalive": "unalive",
+}  # fmt: skip
+
+
+def squeeze(text: str) -> str:
+    """Squeeze every run of one repeated letter to a single letter (regex escapes are kept)."""
+    return _SQUEEZE_PATTERN.sub(r"\1", text)
+
+
+def _deleet_token(token: str) -> str:
+    core = token.strip(_EDGE_PUNCT).rstrip("!")
+    if not core or not _HAS_LETTER.search(core):
+        return token
+    if "*" in core:
+        return _unmask(core)
+    if not _LEET_CHARS.search(core) or _NUMBER_UNIT.fullmatch(core):
+        return token
+    return core.translate(_LEET)
+
+
+def _unmask(core: str) -> str:
+    pattern = re.compile("".join("[a-z]" if c == "*" else re.escape(c) for c in core))
+    for word in _WILDCARD_VOCAB:
+        if pattern.fullmatch(word):
+            return word
+    return core.replace("*", "")
+
+
+# Words a spaced-out message is split back into ("kilmyself" -> "kil myself"); squeezed.
+_SEGMENT_VOCAB = frozenset(
+    squeeze(w)
+    for w in """i me my myself want wanna to die dead kill killing end it all took take taken the
+    pills tablets self harm cut cutting hate life tonight now going gonna fy hun hunan lladd ladd
+    isio eisiau marw dwi dw wedi heno torri yn cymryd tabledi i gyd hurt jump off bridge suicide
+    suicidal overdose od help please he she hits touches abuse rape raped""".split()
+)
+
+
+def _segment(word: str) -> str:
+    if len(word) < 6 or word in _SEGMENT_VOCAB:
+        return word
+    # best[i]: fewest-words split of word[:i], or None.
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 12), end):
+            head = best[start]
+            piece = word[start:end]
+            if head is not None and piece in _SEGMENT_VOCAB:
+                cand = [*head, piece]
+                current = best[end]
+                if current is None or len(cand) < len(current):
+                    best[end] = cand
+    found = best[len(word)]
+    return " ".join(found) if found else word
+
+
+def _join_spaced(text: str) -> str:
+    runs = list(_SPACED.finditer(text))
+    if not runs:
+        return text
+    spacing = any(len(m.group(1)) >= 5 for m in runs)  # at least three spaced characters
+
+    def join(match: re.Match[str]) -> str:
+        run = match.group(1)
+        letters = run[::2]
+        if (len(letters) < 3 and not spacing) or len(_HAS_LETTER.findall(letters)) < 2:
+            return run
+        return _segment(squeeze(letters.translate(_LEET)))
+
+    return _SPACED.sub(join, text)
+
+
+def _unicode_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch.isascii():
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Mn", "Me", "Cf", "Cn", "Co", "Cs", "Sk"):
+            continue
+        out.append(" " if cat in ("Cc", "Zs", "Zl", "Zp", "So", "Sm", "Po", "Ps", "Pe") else ch)
+    return "".join(out)
+
+
+def _clitic(match: re.Match[str]) -> str:
+    return " yn" if match.group(1) == "n" else " " + match.group(1)
+
+
+def normalise(text: str) -> str:
+    """Return the matching form of ``text`` (see the module docstring); never raises."""
+    if not isinstance(text, str):
+        text = str(text)
+    text = text.casefold() if text.isascii() else _unicode_fold(text)
+    text = _TOKEN.sub(lambda m: _deleet_token(m.group(0)), text)
+    text = _join_spaced(text)
+    text = _WELSH_CLITIC.sub(_clitic, text)
+    text = text.replace("'", "")
+    text = _NOT_WORD.sub(" ", text)
+    text = _SQUEEZE_TEXT.sub(r"\1", text)
+    words = [_TOKEN_MAP.get(w, w) for w in text.split()]
+    return " ".join(words)
