@@ -77,6 +77,22 @@ class RequestContact:
     need: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class LinkStaffRole:
+    """Link a member of staff to a school (or the authority, with no school) in a role."""
+
+    school_id: int | None
+    role: str  # staff | dsl | deputy_dsl | authority
+
+
+@dataclass(frozen=True, slots=True)
+class SaveStaffCheckin:
+    """A staff check-in: CARI pillar ratings and the SPICE well that feels lowest."""
+
+    answers: tuple[CheckinItem, ...]
+    lowest_well: str | None
+
+
 Effect = (
     SetLanguage
     | Enrol
@@ -87,4 +103,6 @@ Effect = (
     | RaiseAlert
     | UpdateAlert
     | RequestContact
+    | LinkStaffRole
+    | SaveStaffCheckin
 )

@@ -145,8 +145,13 @@ def load_flowset(
     flows_dir: Path = FLOWS_DIR,
     routes_dir: Path = ROUTES_DIR,
 ) -> FlowSet:
-    """Load and validate every flow file and the named routes (``learner`` or ``staff``)."""
+    """Load and validate every flow file and the named routes (``learner`` or ``staff``).
+
+    Only flows for this bot's audience (or ``any``) are kept, so each bot's actions are checked
+    against its own registry.
+    """
     flows, sources = load_flows(flows_dir.glob("*.yml"))
+    flows = {key: flow for key, flow in flows.items() if flow.audience in (routes_name, "any")}
     check_references(flows, sources, actions)
     routes = load_routes(routes_dir / f"{routes_name}.yml", flows)
     return FlowSet(flows=flows, routes=routes, sources=sources)

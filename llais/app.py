@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
+from flows.staff_actions import STAFF_ACTIONS
 from llais.clock import Clock, utcnow
 from llais.conversation import ConversationService
 from llais.settings import Settings
 from llais.signposter import build_signposter
+from llais.staff import StaffService
 from nlu.understand import build_understander
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 
@@ -27,6 +29,7 @@ class App:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     learner: ConversationService
+    staff: StaffService
 
 
 async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
@@ -44,7 +47,15 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         signposter=signposter,
         clock=clock,
     )
-    return App(settings=settings, db=db, sessions=sessions, learner=learner)
+    staff = StaffService(
+        settings=settings,
+        sessions=sessions,
+        engine=Engine(load_flowset("staff", STAFF_ACTIONS), STAFF_ACTIONS),
+        understander=understander,
+        signposter=signposter,
+        clock=clock,
+    )
+    return App(settings=settings, db=db, sessions=sessions, learner=learner, staff=staff)
 
 
 @asynccontextmanager

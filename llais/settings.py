@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     authority_safeguarding_contact: str = "Authority safeguarding team"
     alert_ack_minutes_high: int = Field(default=15, gt=0)
     alert_ack_minutes_medium: int = Field(default=240, gt=0)
+    # how often the staff bot delivers new alerts and escalates unacknowledged ones
+    alert_poll_seconds: float = Field(default=10.0, gt=0)
     free_text_retention_days: int = Field(default=30, gt=0)
     suppression_k: int = Field(default=10, ge=2)
 

@@ -15,6 +15,8 @@ DEMO_SCHOOL = ("Ysgol Llais Demo", "Ysgol Llais Demo")
 YEAR_GROUPS = range(7, 14)
 STAFF_CODE = "DEMO-STAFF"
 DSL_CODE = "DEMO-DSL"
+DEPUTY_CODE = "DEMO-DEPUTY"
+AUTHORITY_CODE = "DEMO-AUTHORITY"  # links the authority's safeguarding contact (school ignored)
 
 
 def register(sub: Any) -> None:
@@ -48,6 +50,10 @@ async def seed_demo(url: str) -> int:
             created += await ensure_code(
                 session, school_id=school.id, code=DSL_CODE, kind="dsl", year_group=None
             )
+            for code, kind in ((DEPUTY_CODE, "deputy_dsl"), (AUTHORITY_CODE, "authority")):
+                created += await ensure_code(
+                    session, school_id=school.id, code=code, kind=kind, year_group=None
+                )
             return created
     finally:
         await engine.dispose()

@@ -9,6 +9,7 @@ import signal
 from typing import Any
 
 from bot.telegram import build_application, quiet_library_loggers, run_bots
+from llais.alerts import AlertDispatcher, TelegramAlertSender, scheduled
 from llais.app import running_app
 from llais.settings import Settings
 
@@ -38,11 +39,24 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         token = settings.token("learner")
         if token:
             apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+        staff_token = settings.token("staff")
+        if staff_token:
+            staff = build_application(
+                staff_token, settings, app.staff, channel="staff-telegram", bot_kind="staff"
+            )
+            apps.append(staff)
         if not apps:
             print(NO_TOKEN_HELP)
             return
         log.info("serving %d bot(s)", len(apps))
-        await run_bots(apps, stop, settings)
+        if not staff_token:
+            log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+            await run_bots(apps, stop, settings)
+            return
+        sender = TelegramAlertSender(staff.bot)
+        dispatcher = AlertDispatcher(settings=settings, sessions=app.sessions, sender=sender)
+        async with scheduled(dispatcher, every_seconds=settings.alert_poll_seconds):
+            await run_bots(apps, stop, settings)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,167 @@
+"""Deliver safeguarding alerts to safeguarding leads, and escalate those not acknowledged in time.
+
+Everything the job needs is in the database: an open alert's ``escalation_step`` says who should
+have it (0: the school's DSLs; 1: and its deputies; 2: and the authority's contact; later steps are
+reminders to all of them), ``next_escalation_at`` says when the next step is due, and
+``alert_deliveries`` says who has it at this step already. So each run is idempotent, and a
+restarted app carries on where the last one stopped. A failed send is retried on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
+from llais.alerts.sender import AlertSender
+from llais.clock import Clock, utcnow
+from llais.i18n import DEFAULT_LANGUAGE, parse_language
+from llais.settings import Settings
+from storage.db import AsyncSession
+from storage.models import SafeguardingAlert
+from storage.repo import alerts as repo
+from storage.repo.alerts import Recipient
+
+log = logging.getLogger(__name__)
+
+ROLES_BY_STEP: dict[int, tuple[str, ...]] = {
+    0: ("dsl",),
+    DEPUTY_STEP: ("dsl", "deputy_dsl"),
+    AUTHORITY_STEP: ("dsl", "deputy_dsl", "authority"),
+}
+URGENT = ("high", "critical")
+
+
+def roles_for(alert: SafeguardingAlert) -> tuple[str, ...]:
+    """Who should have the alert at its current step (no school: the authority's contact)."""
+    if alert.school_id is None:
+        return ("authority",)
+    return ROLES_BY_STEP[min(alert.escalation_step, AUTHORITY_STEP)]
+
+
+@dataclass
+class _Plan:
+    view: AlertView
+    recipients: list[Recipient]
+
+
+@dataclass
+class RunReport:
+    """What one run did (counts only: nothing that identifies anyone)."""
+
+    escalated: int = 0
+    delivered: int = 0
+    failed: int = 0
+    undeliverable: list[str] = field(default_factory=list)  # alert ids with nobody to send to
+
+
+class AlertDispatcher:
+    """One run: escalate what is due, then deliver each open alert to whoever lacks it."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: AlertSender,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.sender = sender
+        self.clock = clock
+        self._told_undeliverable: set[str] = set()
+
+    def ack_minutes(self, level: str) -> int:
+        """How long an alert at ``level`` may wait for acknowledgement."""
+        if level in URGENT:
+            return self.settings.alert_ack_minutes_high
+        return self.settings.alert_ack_minutes_medium
+
+    async def run_once(self) -> RunReport:
+        """Escalate due alerts and deliver pending ones; safe to call at any time, repeatedly."""
+        report = RunReport()
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            plans = await self._plan(session, now, report)
+        for plan in plans:
+            for recipient in plan.recipients:
+                await self._deliver(plan.view, recipient, report)
+        return report
+
+    async def _plan(self, session: AsyncSession, now: datetime, report: RunReport) -> list[_Plan]:
+        alerts = await repo.open_alerts(session)
+        names = await repo.school_names(
+            session, ids=[a.school_id for a in alerts if a.school_id is not None]
+        )
+        plans = []
+        for alert in alerts:
+            due = alert.next_escalation_at
+            if due is not None and due <= now:
+                self._escalate(alert, now, "not acknowledged in time")
+                report.escalated += 1
+            wanted = await repo.recipients(
+                session, school_id=alert.school_id, roles=roles_for(alert)
+            )
+            while not wanted and alert.school_id is not None:
+                if alert.escalation_step >= AUTHORITY_STEP:
+                    break
+                # nobody linked at this step: go straight to the next instead of waiting
+                self._escalate(alert, now, "nobody linked to receive it")
+                report.escalated += 1
+                wanted = await repo.recipients(
+                    session, school_id=alert.school_id, roles=roles_for(alert)
+                )
+            if not wanted:
+                report.undeliverable.append(alert.id)
+                if alert.id not in self._told_undeliverable:  # once per alert, not every run
+                    self._told_undeliverable.add(alert.id)
+                    log.error("alert %s: nobody is linked to receive it", alert.id)
+                continue
+            done = await repo.delivered_to(session, alert_id=alert.id, step=alert.escalation_step)
+            pending = [r for r in wanted if r.ref not in done]
+            if pending:
+                school = names.get(alert.school_id) if alert.school_id is not None else None
+                plans.append(_Plan(AlertView.of(alert, school), pending))
+        return plans
+
+    def _escalate(self, alert: SafeguardingAlert, now: datetime, why: str) -> None:
+        alert.escalation_step += 1
+        alert.next_escalation_at = now + timedelta(minutes=self.ack_minutes(alert.level))
+        log.warning(
+            "alert %s escalated to step %d (%s, level %s)",
+            alert.id,
+            alert.escalation_step,
+            why,
+            alert.level,
+        )
+
+    async def _deliver(self, view: AlertView, recipient: Recipient, report: RunReport) -> None:
+        language = parse_language(recipient.language) or DEFAULT_LANGUAGE
+        reply = render_alert(
+            view,
+            language,
+            tz=self.settings.tz,
+            minutes=self.ack_minutes(view.level),
+            authority=self.settings.authority_safeguarding_contact,
+        )
+        try:
+            await self.sender.send(recipient.chat_id, reply)
+        except Exception as exc:  # any failure: keep going, and retry on the next run
+            report.failed += 1
+            log.warning(
+                "alert %s: delivery to a %s failed (%s); will retry",
+                view.id,
+                recipient.role,
+                type(exc).__name__,
+            )
+            return
+        async with self.sessions() as session, session.begin():
+            await repo.record_delivery(
+                session, alert_id=view.id, recipient=recipient, step=view.step, now=self.clock()
+            )
+        report.delivered += 1
+        log.info("alert %s delivered to a %s at step %d", view.id, recipient.role, view.step)

@@ -1,0 +1,117 @@
+"""The alert message a safeguarding lead receives, in their language, with one-tap acknowledge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from llais.channel import Button, Reply
+from llais.i18n import Language, catalogue
+from storage.models import SafeguardingAlert
+
+ACK_PREFIX = "ack:"
+DEPUTY_STEP = 1
+AUTHORITY_STEP = 2
+ICONS = {"critical": "🚨", "high": "🔴", "medium": "🟠"}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """What an alert message shows, copied out of the database row."""
+
+    id: str
+    level: str
+    categories: tuple[str, ...]
+    year_group: int | None
+    created_at: datetime
+    channel: str
+    contact_requested: bool
+    safe_now: str | None
+    excerpt: str
+    learner_ref: str
+    school: tuple[str, str] | None  # English and Welsh names
+    step: int
+
+    @classmethod
+    def of(cls, alert: SafeguardingAlert, school: tuple[str, str] | None) -> AlertView:
+        """Copy the fields a message needs from ``alert``."""
+        return cls(
+            id=alert.id,
+            level=alert.level,
+            categories=tuple(alert.categories),
+            year_group=alert.year_group,
+            created_at=alert.created_at,
+            channel=alert.channel,
+            contact_requested=alert.contact_requested,
+            safe_now=alert.safe_now,
+            excerpt=alert.excerpt,
+            learner_ref=alert.learner_ref,
+            school=school,
+            step=alert.escalation_step,
+        )
+
+
+def ack_payload(alert_id: str) -> str:
+    """The button payload that acknowledges ``alert_id`` (fits Telegram's 64 bytes)."""
+    return f"{ACK_PREFIX}{alert_id}"
+
+
+def parse_ack(payload: str) -> str | None:
+    """The alert id in an acknowledge payload, or None for any other payload."""
+    if not payload.startswith(ACK_PREFIX):
+        return None
+    return payload[len(ACK_PREFIX) :] or None
+
+
+def local_time(moment: datetime, tz: ZoneInfo) -> str:
+    """A time as the authority reads it: ``25/11/2026 10:30`` in its zone."""
+    return f"{moment.astimezone(tz):%d/%m/%Y %H:%M}"
+
+
+def _escalation(view: AlertView, language: Language, minutes: int) -> str:
+    cat = catalogue()
+    if view.step == 0:
+        return ""
+    if view.school is not None and view.step == DEPUTY_STEP:
+        return cat.get("staff.escalated_deputy", language, minutes=minutes)
+    if view.school is not None and view.step == AUTHORITY_STEP:
+        return cat.get("staff.escalated_authority", language)
+    return cat.get("staff.reminder", language)
+
+
+def _label(key: str, fallback: str, language: Language) -> str:
+    cat = catalogue()
+    return cat.get(key, language) if key in cat else fallback
+
+
+def render_alert(
+    view: AlertView, language: Language, *, tz: ZoneInfo, minutes: int, authority: str
+) -> Reply:
+    """The alert for one recipient, with the Acknowledge button."""
+    cat = catalogue()
+    unknown = cat.get("staff.unknown", language)
+    if view.school is None:
+        school = cat.get("staff.no_school", language, authority=authority)
+    else:
+        school = view.school[1] if language == "cy" else view.school[0]
+    categories = ", ".join(_label(f"signposting.need_{c}", c, language) for c in view.categories)
+    safe = view.safe_now if view.safe_now in ("yes", "no", "unsure") else "none"
+    text = cat.get(
+        "staff.alert",
+        language,
+        icon=ICONS.get(view.level, "🟠"),
+        level=_label(f"staff.level_{view.level}", view.level.upper(), language),
+        escalation=_escalation(view, language, minutes),
+        school=school,
+        year=view.year_group if view.year_group is not None else unknown,
+        categories=categories or unknown,
+        when=local_time(view.created_at, tz),
+        channel=_label(f"staff.channel_{view.channel}", view.channel, language),
+        contact=cat.get(f"staff.answer_{'yes' if view.contact_requested else 'no'}", language),
+        safe=cat.get(f"staff.answer_{safe}", language),
+        ref=view.learner_ref,
+        excerpt=view.excerpt,
+    )
+    button = Button(cat.get("staff.ack_button", language), ack_payload(view.id))
+    return Reply(text, ((button,),))

@@ -1,0 +1,68 @@
+"""Run the alert dispatcher on an APScheduler interval job inside the app's event loop.
+
+The job keeps no state of its own: it is added again at every start, and everything it works from
+(open alerts, their step and ``next_escalation_at``, deliveries so far) is in the database, so a
+restart loses nothing and picks up whatever fell due while the app was down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from llais.alerts.dispatch import AlertDispatcher
+from llais.clock import utcnow
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "llais.alerts.dispatch"
+
+
+async def run_dispatch(dispatcher: AlertDispatcher) -> None:
+    """The job: one dispatcher run; an error is logged (by kind) and the next run tries again."""
+    try:
+        report = await dispatcher.run_once()
+    except Exception as exc:
+        log.error("alert dispatch failed: %s", type(exc).__name__)
+        return
+    if report.escalated or report.delivered or report.failed:
+        log.info(
+            "alert dispatch: %d escalated, %d delivered, %d failed",
+            report.escalated,
+            report.delivered,
+            report.failed,
+        )
+
+
+def build_scheduler(dispatcher: AlertDispatcher, *, every_seconds: float) -> AsyncIOScheduler:
+    """A scheduler with the dispatch job: first run straight away, then every ``every_seconds``."""
+    scheduler = AsyncIOScheduler(timezone=dispatcher.settings.tz)
+    scheduler.add_job(
+        run_dispatch,
+        "interval",
+        args=[dispatcher],
+        seconds=every_seconds,
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=utcnow() + timedelta(seconds=1),
+        misfire_grace_time=None,
+    )
+    return scheduler
+
+
+@asynccontextmanager
+async def scheduled(dispatcher: AlertDispatcher, *, every_seconds: float) -> AsyncIterator[None]:
+    """Run the dispatch job in the current event loop for the duration of the block."""
+    scheduler = build_scheduler(dispatcher, every_seconds=every_seconds)
+    scheduler.start()
+    log.info("alert dispatch scheduled every %.0f s", every_seconds)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)

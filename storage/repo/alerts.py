@@ -1,0 +1,107 @@
+"""Safeguarding alerts as seen by delivery: who receives them, what was sent, acknowledgement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select
+
+from storage.db import AsyncSession
+from storage.models import AlertDelivery, SafeguardingAlert, School, StaffAddress, StaffMember
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A linked safeguarding lead (or the authority's contact) with a chat to deliver to."""
+
+    ref: str
+    role: str
+    school_id: int | None
+    chat_id: str
+    language: str | None
+
+
+async def open_alerts(session: AsyncSession) -> list[SafeguardingAlert]:
+    """Every alert not yet acknowledged, oldest first."""
+    rows = await session.scalars(
+        select(SafeguardingAlert)
+        .where(SafeguardingAlert.status == "open")
+        .order_by(SafeguardingAlert.created_at)
+    )
+    return list(rows)
+
+
+async def get_alert(
+    session: AsyncSession, *, alert_id: str, for_update: bool = False
+) -> SafeguardingAlert | None:
+    """The alert with this id, or None; ``for_update`` locks its row until the commit."""
+    return await session.get(SafeguardingAlert, alert_id, with_for_update=for_update)
+
+
+async def recipients(
+    session: AsyncSession, *, school_id: int | None, roles: Sequence[str]
+) -> list[Recipient]:
+    """Linked staff in ``roles`` for the school (the authority role is not tied to a school)."""
+    school_roles = [role for role in roles if role != "authority"]
+    wanted: list[ColumnElement[bool]] = []
+    if school_id is not None and school_roles:
+        wanted.append((StaffMember.school_id == school_id) & StaffMember.role.in_(school_roles))
+    if "authority" in roles:
+        wanted.append(StaffMember.role == "authority")
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(StaffMember, StaffAddress)
+        .join(StaffAddress, StaffAddress.staff_ref == StaffMember.ref)
+        .where(or_(*wanted))
+        .order_by(StaffMember.linked_at, StaffMember.ref)
+    )
+    return [
+        Recipient(member.ref, member.role, member.school_id, address.chat_id, member.language)
+        for member, address in rows
+    ]
+
+
+async def delivered_to(session: AsyncSession, *, alert_id: str, step: int) -> set[str]:
+    """References of everyone the alert has been delivered to at ``step``."""
+    rows = await session.scalars(
+        select(AlertDelivery.recipient_ref).where(
+            AlertDelivery.alert_id == alert_id, AlertDelivery.step == step
+        )
+    )
+    return set(rows)
+
+
+async def record_delivery(
+    session: AsyncSession, *, alert_id: str, recipient: Recipient, step: int, now: datetime
+) -> None:
+    """Log that the alert reached ``recipient`` at ``step`` (no text is stored)."""
+    session.add(
+        AlertDelivery(
+            alert_id=alert_id,
+            recipient_ref=recipient.ref,
+            role=recipient.role,
+            step=step,
+            sent_at=now,
+        )
+    )
+
+
+async def school_names(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """English and Welsh names of the given schools."""
+    if not ids:
+        return {}
+    rows = await session.scalars(select(School).where(School.id.in_(set(ids))))
+    return {school.id: (school.name, school.name_cy) for school in rows}
+
+
+async def acknowledge(
+    session: AsyncSession, *, alert: SafeguardingAlert, by: str, now: datetime
+) -> None:
+    """Record who acknowledged the alert and when; it is no longer escalated."""
+    alert.status = "acknowledged"
+    alert.acknowledged_at = now
+    alert.acknowledged_by = by
+    alert.next_escalation_at = None
