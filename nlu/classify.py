@@ -25,15 +25,13 @@ class Counts:
 
 
 def parse_line(raw: bytes) -> dict[str, Any]:
-    """Decode one input line into a mapping with a string ``text``; ValueError says why not."""
+    """Decode one input line into a JSON object; ValueError says why not."""
     try:
         item = json.loads(raw.decode("utf-8", errors="replace"))
     except json.JSONDecodeError:
         raise ValueError("invalid JSON") from None
     if not isinstance(item, dict):
         raise ValueError("expected a JSON object")
-    if not isinstance(item.get("text"), str):
-        raise ValueError("'text' must be a string")
     return item
 
 
@@ -63,6 +61,8 @@ async def classify_lines(understander: Understander, lines: Iterable[bytes], out
         item: dict[str, Any] = {}
         try:
             item = parse_line(raw)
+            if not isinstance(item.get("text"), str):
+                raise ValueError("'text' must be a string")
             text = item["text"][:MAX_TEXT_CHARS]
             understanding = await understander.understand(text, parse_language(item.get("lang")))
             record = as_record(item.get("id"), understanding)

@@ -15,6 +15,7 @@ from nlu.builtin import BuiltinBackend
 from nlu.classify import classify_lines
 from nlu.evaluation import predict, read_labelled, report
 from nlu.evaluation_text import format_report
+from nlu.safeguarding import RiskLevel, train_model
 from nlu.training_data import DATA_DIR, load_training_data
 from nlu.understand import Understander, build_understander
 
@@ -39,8 +40,6 @@ def register(subparsers: Any) -> None:
 
 def train_command(args: argparse.Namespace, settings: Settings) -> int:
     """Train and persist the builtin backend, then the detector's model, into nlu_model_dir."""
-    from nlu.safeguarding import train_model
-
     started = time.perf_counter()
     data = load_training_data(args.data)
     BuiltinBackend.train(data).persist(settings.nlu_model_dir)
@@ -71,8 +70,6 @@ def classify_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def evaluate_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print per-language precision, recall, F1 and confusions for the given files."""
-    from nlu.safeguarding import RiskLevel
-
     items = read_labelled(args.files)
     if not items:
         print("no labelled lines found", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from llais.i18n import DEFAULT_LANGUAGE, Language
 from llais.settings import NluBackend as BackendKind
@@ -14,9 +14,7 @@ from nlu import keys
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluBackend, NluResult, fallback_result
-
-if TYPE_CHECKING:
-    from nlu.safeguarding import RiskAssessment, SafeguardingDetector
+from nlu.safeguarding import RiskAssessment, RiskLevel, SafeguardingDetector
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +68,6 @@ class Understander:
 
 def fuse(risk: RiskAssessment, result: NluResult) -> Understanding:
     """Combine detector and NLU: the NLU may raise the level (NONE to LOW), never lower it."""
-    from nlu.safeguarding import RiskAssessment, RiskLevel
-
     if result.intent == keys.FEELING_LOW and result.confidence >= LOW_MOOD_CONFIDENCE:
         risk = risk.raised_with(RiskAssessment(RiskLevel.LOW, (), ()))
     asked = result.intent in keys.HELP_INTENTS and result.confidence >= HELP_CONFIDENCE
@@ -89,7 +85,5 @@ def build_backend(settings: Settings) -> NluBackend:
 
 def build_understander(settings: Settings) -> Understander:
     """Load the detector and the configured backend from ``settings``."""
-    from nlu.safeguarding import SafeguardingDetector
-
     detector = SafeguardingDetector.load(settings.nlu_model_dir)
     return Understander(detector, build_backend(settings))

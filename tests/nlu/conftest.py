@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from nlu.builtin import BuiltinBackend
+from nlu.safeguarding import SafeguardingDetector
 from nlu.training_data import load_training_data
 from nlu.understand import Understander
-
-if TYPE_CHECKING:
-    from nlu.safeguarding import SafeguardingDetector
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +28,7 @@ def builtin_backend(nlu_model_dir: Path) -> BuiltinBackend:
 
 @pytest.fixture(scope="session")
 def detector() -> SafeguardingDetector:
-    """The real safeguarding detector."""
-    from nlu.safeguarding import SafeguardingDetector
-
+    """The real safeguarding detector, on its rules (its model is tested by its own tests)."""
     return SafeguardingDetector.load(None)
 
 
