@@ -5,6 +5,7 @@ set -euo pipefail
 export RASA_TELEMETRY_ENABLED=false
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export RASA_CACHE_DIRECTORY=${RASA_CACHE_DIRECTORY:-$repo/var/rasa-cache}  # not .rasa/ in the repo
 venv=${RASA_VENV:-$repo/.venv-rasa}
 models=${RASA_MODELS:-$repo/var/rasa-models}
 [ -x "$venv/bin/rasa" ] || { echo "rasa-serve: no $venv; run scripts/rasa-setup.sh first" >&2; exit 1; }

@@ -7,6 +7,7 @@ set -euo pipefail
 export RASA_TELEMETRY_ENABLED=false
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export RASA_CACHE_DIRECTORY=${RASA_CACHE_DIRECTORY:-$repo/var/rasa-cache}  # not .rasa/ in the repo
 pins_dir=${RASA_PINS_DIR:-$(dirname "$repo")/shared/rasa}
 venv=${RASA_VENV:-$repo/.venv-rasa}
 models=${RASA_MODELS:-$repo/var/rasa-models}
