@@ -102,13 +102,13 @@ def _unmask(core: str) -> str:
 
 
 # Words a spaced-out message is split back into ("kilmyself" -> "kil myself"); squeezed.
-_SEGMENT_VOCAB = frozenset(
-    squeeze(w)
-    for w in """i me my myself want wanna to die dead kill killing end it all took take taken the
+_SEGMENT_WORDS = tuple(
+    """i me my myself want wanna to die dead kill killing end it all took take taken the
     pills tablets self harm cut cutting hate life tonight now going gonna fy hun hunan lladd ladd
     isio eisiau marw dwi dw wedi heno torri yn cymryd tabledi i gyd hurt jump off bridge suicide
     suicidal overdose od help please he she hits touches abuse rape raped""".split()
 )
+_SEGMENT_VOCAB = frozenset(_SEGMENT_WORDS) | frozenset(squeeze(w) for w in _SEGMENT_WORDS)
 
 
 def _segment(word: str) -> str:
@@ -173,6 +173,8 @@ def normalise(text: str) -> str:
     text = _WELSH_CLITIC.sub(_clitic, text)
     text = text.replace("'", "")
     text = _NOT_WORD.sub(" ", text)
+    # Run-together phrases ("iwanttodie") are split before squeezing joins their letters.
+    text = " ".join(_segment(w) if 8 <= len(w) <= 30 else w for w in text.split())
     text = _SQUEEZE_TEXT.sub(r"\1", text)
     words = [_TOKEN_MAP.get(w, w) for w in text.split()]
     return " ".join(words)

@@ -148,6 +148,8 @@ def assess_rules(norm: str) -> RiskAssessment:
     top = max(h.level for h in scored) if scored else RiskLevel.NONE
     concern = [h for h in scored if h.level >= RiskLevel.MEDIUM]
     shown = concern or [h for h in scored if h.level == top]
+    # Whose risk it is comes from what was said, not from method or time words around it.
+    said = [h for h in concern if h.rule.kind not in FLAG_KINDS] or concern
     cues = [h.rule.cue for h in shown]
     if top >= RiskLevel.MEDIUM:
         cues += [f"{h.rule.kind}:{h.rule.cue}" for h in hits if h.rule.kind in FLAG_KINDS]
@@ -156,7 +158,7 @@ def assess_rules(norm: str) -> RiskAssessment:
         level=top,
         categories=tuple(categories),
         cues=tuple(dict.fromkeys(cues)),
-        about_other=bool(concern) and all(h.other for h in concern),
+        about_other=bool(said) and all(h.other for h in said),
     )
 
 
