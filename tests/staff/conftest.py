@@ -70,7 +70,7 @@ async def staff_api() -> AsyncIterator[BotApiDouble]:
 def settings(database_url: str, intent_model_dir: Path, staff_api: BotApiDouble) -> Settings:
     """Settings for the test database; Telegram calls go to the staff double by default."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=database_url,
         secret_key=SECRET,
         nlu_model_dir=intent_model_dir,
