@@ -25,9 +25,11 @@ FORMAT_VERSION = 1
 SUBDIR = "safeguarding"
 _META = "model.json"
 _WEIGHTS = "weights.npz"
-# A concern category must reach this probability before the model raises anything.
-CONCERN_THRESHOLD = 0.6
-LOW_THRESHOLD = 0.6
+# The summed probability of the concern categories needed to raise a gentle check. Chosen by
+# 5-fold cross-validation on the training data (recall 0.45 at 1.8% false alarms there): the
+# model is a safety net behind the rules, so it must stay quiet on everyday speech.
+CONCERN_THRESHOLD = 0.85
+LOW_THRESHOLD = 0.7
 
 
 def features(norm: str) -> list[str]:
@@ -77,12 +79,11 @@ class RiskModel:
     def assess(self, norm: str) -> RiskAssessment:
         """Return what the model alone would raise for a normalised message."""
         probs = self.probabilities(norm)
-        label = max(probs, key=lambda k: probs[k])
-        if label in CATEGORIES and probs[label] >= CONCERN_THRESHOLD:
-            return RiskAssessment(RiskLevel.MEDIUM, (label,), (f"model:{label}",))
-        if label in CATEGORIES and probs[label] + probs.get("low", 0.0) >= LOW_THRESHOLD:
-            return RiskAssessment(RiskLevel.LOW, (), (f"model:{label}",))
-        if label == "low" and probs[label] >= LOW_THRESHOLD:
+        concern = sum(p for label, p in probs.items() if label in CATEGORIES)
+        category = max(CATEGORIES, key=lambda c: probs.get(c, 0.0))
+        if concern >= CONCERN_THRESHOLD:
+            return RiskAssessment(RiskLevel.MEDIUM, (category,), (f"model:{category}",))
+        if concern + probs.get("low", 0.0) >= LOW_THRESHOLD:
             return RiskAssessment(RiskLevel.LOW, (), ("model:distress",))
         return NONE_ASSESSMENT
 
