@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from nlu.langid import NGRAM_RANGE
 from nlu.text import normalise
 from nlu.training_data import TrainingData
 
@@ -37,10 +38,19 @@ class IntentClassifier:
         self._analyzers = tuple(v.build_analyzer() for v in self._vectorizers)
         self._vocabularies = tuple(v.vocabulary_ for v in self._vectorizers)
         self._offsets = tuple(np.cumsum([0] + [len(v) for v in self._vocabularies])[:-1].tolist())
+        self._blank = frozenset(  # whitespace-only n-grams say nothing on their own
+            i for vocabulary in self._vocabularies for g, i in vocabulary.items() if not g.strip()
+        )
         self._weights = np.ascontiguousarray(weights.T)  # (features, intents): rows gather fast
         self._bias = bias
         self.labels = tuple(labels)
         self.fingerprint = fingerprint
+
+    @property
+    def char_ngram_range(self) -> tuple[int, int]:
+        """The char_wb n-gram range of the last block (language id can share its n-grams)."""
+        low, high = self._vectorizers[-1].ngram_range
+        return int(low), int(high)
 
     @classmethod
     def train(cls, data: TrainingData, c: float = 10.0) -> IntentClassifier:
@@ -64,24 +74,29 @@ class IntentClassifier:
         cleaned = [normalise(text) for text in texts]
         return sp.hstack([normalize(v.transform(cleaned)) for v in self._vectorizers]).tocsr()
 
+    def analyse(self, cleaned: str) -> list[list[str]]:
+        """Split normalised text into word n-grams and char_wb n-grams (the model's tokens)."""
+        return [analyzer(cleaned) for analyzer in self._analyzers]
+
     def process(self, text: str) -> list[tuple[str, float]]:
         """Return (intent, probability) for every intent, best first; [] if nothing is known."""
-        cleaned = normalise(text)
+        return self.rank(self.analyse(normalise(text)))
+
+    def rank(self, grams: Sequence[list[str]]) -> list[tuple[str, float]]:
+        """Rank intents for the n-grams from ``analyse``, with plain Python and one gather."""
         logits = self._bias.copy()
         seen = False
-        for analyzer, vocabulary, offset in zip(
-            self._analyzers, self._vocabularies, self._offsets, strict=True
-        ):
-            counts = Counter(analyzer(cleaned))
-            known = [(g, n) for g, n in counts.items() if g in vocabulary]
+        for block, vocabulary, offset in zip(grams, self._vocabularies, self._offsets, strict=True):
+            get = vocabulary.get
+            known = [(i, n) for g, n in Counter(block).items() if (i := get(g)) is not None]
             if not known:
                 continue
-            index = np.fromiter((vocabulary[g] for g, _ in known), dtype=np.intp, count=len(known))
-            values = np.fromiter((n for _, n in known), dtype=np.float64, count=len(known))
+            pairs = np.array(known, dtype=np.intp)
+            values = pairs[:, 1].astype(np.float64)
             values /= np.sqrt(values @ values)
-            logits += values @ self._weights[index + offset]
-            seen = seen or any(gram.strip() for gram, _ in known)
-        if not seen:
+            logits += values @ self._weights[pairs[:, 0] + offset]
+            seen = seen or any(i not in self._blank for i, _ in known)
+        if not seen:  # only padding spaces matched: empty, emoji-only or another script
             return []
         probabilities = np.exp(logits - logits.max())
         probabilities /= probabilities.sum()
@@ -126,4 +141,4 @@ def _word_vectorizer() -> CountVectorizer:
 
 
 def _char_vectorizer() -> CountVectorizer:
-    return CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=False)
+    return CountVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, lowercase=False)

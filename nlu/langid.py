@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 FILE_NAME: Final = "langid.joblib"
 MIN_LETTERS: Final = 3  # below this ("k", "ok", emoji) a message says nothing about its language
+NGRAM_RANGE: Final = (1, 4)
 HINT_MARGIN: Final = 0.25  # when P(cy) is within this of 0.5 the learner's chosen language decides
 
 
@@ -44,19 +46,24 @@ class LanguageIdentifier:
         weights = np.asarray(model.coef_[0], dtype=np.float64)
         return cls(dict(vectorizer.vocabulary_), weights, float(model.intercept_[0]))
 
-    def probability_welsh(self, text: str) -> float:
-        """Return P(cy) for ``text`` (0.5 when nothing in it is known)."""
-        grams = {self._vocabulary.get(gram, -1) for gram in self._analyzer(normalise(text))}
-        grams.discard(-1)
-        score = self._bias + float(self._weights[list(grams)].sum()) if grams else 0.0
+    def probability_welsh(self, text: str, grams: Iterable[str] | None = None) -> float:
+        """Return P(cy) for ``text`` (0.5 when nothing in it is known).
+
+        ``grams`` may carry the char_wb 1–4-grams of ``normalise(text)`` if already computed.
+        """
+        get = self._vocabulary.get
+        ids = {i for g in (grams or self._analyzer(normalise(text))) if (i := get(g)) is not None}
+        score = self._bias + float(self._weights[list(ids)].sum()) if ids else 0.0
         return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
 
-    def identify(self, text: str, hint: Language | None = None) -> Language:
+    def identify(
+        self, text: str, hint: Language | None = None, grams: Iterable[str] | None = None
+    ) -> Language:
         """Return cy or en; the hint decides very short or undecided messages."""
         fallback = hint or DEFAULT_LANGUAGE
         if letter_count(text) < MIN_LETTERS:
             return fallback
-        p_welsh = self.probability_welsh(text)
+        p_welsh = self.probability_welsh(text, grams)
         if hint is not None and abs(p_welsh - 0.5) < HINT_MARGIN:
             return hint
         return "cy" if p_welsh >= 0.5 else "en"
@@ -79,5 +86,9 @@ class LanguageIdentifier:
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
     return CountVectorizer(
-        analyzer="char_wb", ngram_range=(1, 4), binary=True, lowercase=False, vocabulary=vocabulary
+        analyzer="char_wb",
+        ngram_range=NGRAM_RANGE,
+        binary=True,
+        lowercase=False,
+        vocabulary=vocabulary,
     )
