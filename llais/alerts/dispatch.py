@@ -46,6 +46,7 @@ def roles_for(alert: SafeguardingAlert) -> tuple[str, ...]:
 class _Plan:
     view: AlertView
     recipients: list[Recipient]
+    updates: list[Recipient]  # had it at this step, but it has changed since
 
 
 @dataclass
@@ -90,6 +91,8 @@ class AlertDispatcher:
         for plan in plans:
             for recipient in plan.recipients:
                 await self._deliver(plan.view, recipient, report)
+            for recipient in plan.updates:
+                await self._deliver(plan.view, recipient, report, update=True)
         return report
 
     async def _plan(self, session: AsyncSession, now: datetime, report: RunReport) -> list[_Plan]:
@@ -121,11 +124,13 @@ class AlertDispatcher:
                     self._told_undeliverable.add(alert.id)
                     log.error("alert %s: nobody is linked to receive it", alert.id)
                 continue
+            school = names.get(alert.school_id) if alert.school_id is not None else None
+            view = AlertView.of(alert, school)
             done = await repo.delivered_to(session, alert_id=alert.id, step=alert.escalation_step)
             pending = [r for r in wanted if r.ref not in done]
-            if pending:
-                school = names.get(alert.school_id) if alert.school_id is not None else None
-                plans.append(_Plan(AlertView.of(alert, school), pending))
+            changed = [r for r in wanted if r.ref in done and done[r.ref] != view.digest]
+            if pending or changed:
+                plans.append(_Plan(view, pending, changed))
         return plans
 
     def _escalate(self, alert: SafeguardingAlert, now: datetime, why: str) -> None:
@@ -139,7 +144,9 @@ class AlertDispatcher:
             alert.level,
         )
 
-    async def _deliver(self, view: AlertView, recipient: Recipient, report: RunReport) -> None:
+    async def _deliver(
+        self, view: AlertView, recipient: Recipient, report: RunReport, *, update: bool = False
+    ) -> None:
         language = parse_language(recipient.language) or DEFAULT_LANGUAGE
         reply = render_alert(
             view,
@@ -147,6 +154,7 @@ class AlertDispatcher:
             tz=self.settings.tz,
             minutes=self.ack_minutes(view.level),
             authority=self.settings.authority_safeguarding_contact,
+            update=update,
         )
         try:
             await self.sender.send(recipient.chat_id, reply)
@@ -161,7 +169,15 @@ class AlertDispatcher:
             return
         async with self.sessions() as session, session.begin():
             await repo.record_delivery(
-                session, alert_id=view.id, recipient=recipient, step=view.step, now=self.clock()
+                session,
+                alert_id=view.id,
+                recipient=recipient,
+                step=view.step,
+                digest=view.digest,
+                now=self.clock(),
             )
         report.delivered += 1
-        log.info("alert %s delivered to a %s at step %d", view.id, recipient.role, view.step)
+        what = "update" if update else "alert"
+        log.info(
+            "alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, view.step
+        )

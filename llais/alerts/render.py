@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +33,12 @@ class AlertView:
     learner_ref: str
     school: tuple[str, str] | None  # English and Welsh names
     step: int
+
+    @property
+    def digest(self) -> str:
+        """A short hash of what can change after delivery: level, concerns and answers."""
+        seen = f"{self.level}|{','.join(self.categories)}|{self.safe_now}|{self.contact_requested}"
+        return hashlib.blake2s(seen.encode(), digest_size=8).hexdigest()
 
     @classmethod
     def of(cls, alert: SafeguardingAlert, school: tuple[str, str] | None) -> AlertView:
@@ -86,9 +93,15 @@ def _label(key: str, fallback: str, language: Language) -> str:
 
 
 def render_alert(
-    view: AlertView, language: Language, *, tz: ZoneInfo, minutes: int, authority: str
+    view: AlertView,
+    language: Language,
+    *,
+    tz: ZoneInfo,
+    minutes: int,
+    authority: str,
+    update: bool = False,
 ) -> Reply:
-    """The alert for one recipient, with the Acknowledge button."""
+    """The alert for one recipient, with the Acknowledge button (``update``: it has changed)."""
     cat = catalogue()
     unknown = cat.get("staff.unknown", language)
     if view.school is None:
@@ -102,7 +115,8 @@ def render_alert(
         language,
         icon=ICONS.get(view.level, "🟠"),
         level=_label(f"staff.level_{view.level}", view.level.upper(), language),
-        escalation=_escalation(view, language, minutes),
+        escalation=(cat.get("staff.updated", language) if update else "")
+        + _escalation(view, language, minutes),
         school=school,
         year=view.year_group if view.year_group is not None else unknown,
         categories=categories or unknown,

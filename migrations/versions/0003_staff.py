@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("recipient_ref", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.String(length=16), nullable=False),
         sa.Column("sent_at", storage.types.AwareDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["alert_id"],

@@ -94,4 +94,5 @@ class AlertDelivery(Base):
     recipient_ref: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(20))
     step: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(16))  # what was shown (level, answers), hashed
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime())

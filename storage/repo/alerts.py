@@ -64,26 +64,43 @@ async def recipients(
     ]
 
 
-async def delivered_to(session: AsyncSession, *, alert_id: str, step: int) -> set[str]:
-    """References of everyone the alert has been delivered to at ``step``."""
-    rows = await session.scalars(
-        select(AlertDelivery.recipient_ref).where(
+async def delivered_to(session: AsyncSession, *, alert_id: str, step: int) -> dict[str, str]:
+    """Everyone the alert has been delivered to at ``step``, with the digest of what they saw."""
+    rows = await session.execute(
+        select(AlertDelivery.recipient_ref, AlertDelivery.digest).where(
             AlertDelivery.alert_id == alert_id, AlertDelivery.step == step
         )
     )
-    return set(rows)
+    return {ref: digest for ref, digest in rows}
 
 
 async def record_delivery(
-    session: AsyncSession, *, alert_id: str, recipient: Recipient, step: int, now: datetime
+    session: AsyncSession,
+    *,
+    alert_id: str,
+    recipient: Recipient,
+    step: int,
+    digest: str,
+    now: datetime,
 ) -> None:
-    """Log that the alert reached ``recipient`` at ``step`` (no text is stored)."""
+    """Log that the alert (as ``digest``) reached ``recipient`` at ``step``; no text is stored."""
+    row = await session.scalar(
+        select(AlertDelivery).where(
+            AlertDelivery.alert_id == alert_id,
+            AlertDelivery.recipient_ref == recipient.ref,
+            AlertDelivery.step == step,
+        )
+    )
+    if row is not None:  # an update of what they already had
+        row.digest, row.sent_at = digest, now
+        return
     session.add(
         AlertDelivery(
             alert_id=alert_id,
             recipient_ref=recipient.ref,
             role=recipient.role,
             step=step,
+            digest=digest,
             sent_at=now,
         )
     )

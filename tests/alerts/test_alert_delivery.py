@@ -233,3 +233,35 @@ async def test_an_alert_without_a_school_goes_to_the_authority(
     assert "SAFEGUARDING ALERT: CRITICAL" in sent.text or "SAFEGUARDING ALERT: HIGH" in sent.text
     assert "can acknowledge it" in refused
     assert (await _only_alert(app)).status == "open"
+
+
+async def test_answers_given_after_delivery_reach_the_dsl_as_an_update(
+    app: App, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    async with polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL")
+        dispatcher = AlertDispatcher(
+            settings=app.settings,
+            sessions=app.sessions,
+            sender=TelegramAlertSender(staff_bot.bot),
+            clock=clock,
+        )
+        played = PlayedLearner(app.learner, user_id=str(LEARNER))
+        await played.command("start")
+        await played.press("English")
+        await played.press("OK, got it")
+        await played.say("DEMO-Y10")
+        await played.say(DISCLOSURE)
+        first = await dispatcher.run_once()  # before the learner answers "are you safe?"
+        before = staff_api.messages_to(DSL)[-1].text
+        await played.press("No")
+        second = await dispatcher.run_once()
+        third = await dispatcher.run_once()
+
+    update = staff_api.messages_to(DSL)[-1].text
+    assert (first.delivered, second.delivered, third.delivered) == (1, 1, 0)
+    assert "Safe right now: not answered yet" in before
+    assert update.startswith("🔴 SAFEGUARDING ALERT: HIGH\n🔄 Updated")
+    assert "Safe right now: no" in update
+    assert staff_api.messages_to(DSL)[-1].button_labels == ["✅ Acknowledge"]
