@@ -111,8 +111,8 @@ _SEGMENT_WORDS = tuple(
 _SEGMENT_VOCAB = frozenset(_SEGMENT_WORDS) | frozenset(squeeze(w) for w in _SEGMENT_WORDS)
 
 
-def _segment(word: str) -> str:
-    if len(word) < 6 or word in _SEGMENT_VOCAB:
+def _segment(word: str, shortest: int = 6) -> str:
+    if len(word) < shortest or word in _SEGMENT_VOCAB:
         return word
     # best[i]: fewest-words split of word[:i], or None.
     best: list[list[str] | None] = [[]] + [None] * len(word)
@@ -140,7 +140,7 @@ def _join_spaced(text: str) -> str:
         letters = run[::2]
         if (len(letters) < 3 and not spacing) or len(_HAS_LETTER.findall(letters)) < 2:
             return run
-        return _segment(squeeze(letters.translate(_LEET)))
+        return _segment(squeeze(letters.translate(_LEET)), shortest=4)
 
     return _SPACED.sub(join, text)
 

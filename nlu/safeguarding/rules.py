@@ -73,6 +73,8 @@ def _is_other(rule: Rule, norm: str, match: re.Match[str], referent: bool) -> bo
         return True
     if rule.person == "other":
         return True if referent else None
+    if match.group().startswith(("i ", "im ", "ive ")):
+        return False
     words_before = norm[: match.start()].split()[-6:]
     previous = words_before[-1] if words_before else ""
     if _REFERENT.search(match.group()) or _REFERENT.fullmatch(previous):
@@ -178,8 +180,10 @@ def _escalations(scored: list[Hit], flags: set[str], plans: set[str], hits: list
                 extra.append(_with_level(h, RiskLevel.CRITICAL))
     critical_plan = len(plans) >= 2 or ("possession" in flags and "future" in flags)
     if critical_plan or (plans and flags & {"means", "possession"}):
-        plan_hit = next(h for h in hits if h.rule.kind in ("plan", "possession", "means"))
-        extra.append(_with_level(plan_hit, RiskLevel.CRITICAL))
+        plan_hits = [h for h in hits if h.rule.kind in ("plan", "possession", "means")]
+        other = any(h.other for h in plan_hits)
+        plan = plan_hits[0]
+        extra.append(Hit(plan.rule, RiskLevel.CRITICAL, other, plan.start, plan.end, plan.text))
     if "secrecy" in flags and "contact" in flags:
         secrecy = next(h for h in hits if h.rule.kind == "secrecy")
         extra.append(_with_level(secrecy, RiskLevel.HIGH))
