@@ -61,7 +61,7 @@ async def scheduled(dispatcher: AlertDispatcher, *, every_seconds: float) -> Asy
     """Run the dispatch job in the current event loop for the duration of the block."""
     scheduler = build_scheduler(dispatcher, every_seconds=every_seconds)
     scheduler.start()
-    log.info("alert dispatch scheduled every %.0f s", every_seconds)
+    log.info("alert dispatch scheduled every %g s", every_seconds)
     try:
         yield
     finally:
