@@ -23,12 +23,12 @@ class _RedactToken(logging.Filter):
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                str(arg).replace(self._token, "***") if self._token in str(arg) else arg
+                str(arg).replace(self.token, "***") if self.token in str(arg) else arg
                 for arg in record.args
             )
         return True
@@ -62,21 +62,18 @@ class RasaBackend:
         token: str | None = None,
         timeout: float = 1.5,
         cooldown: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._fallback = fallback
         self._params = {"token": token} if token else {}
-        if token:
-            logging.getLogger("httpx").addFilter(_RedactToken(token))
+        httpx_logger = logging.getLogger("httpx")
+        if token and not any(getattr(f, "token", None) == token for f in httpx_logger.filters):
+            httpx_logger.addFilter(_RedactToken(token))
         self._cooldown = cooldown
         self._down_until = 0.0
-        self._client = httpx.AsyncClient(
-            base_url=url.rstrip("/"), timeout=httpx.Timeout(timeout), transport=transport
-        )
+        self._client = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=httpx.Timeout(timeout))
 
     async def parse(self, text: str, language_hint: Language | None = None) -> NluResult:
         """Return Rasa's intent and entities, with language from the builtin identifier."""
-        language = self._fallback.language_identifier.identify(text, language_hint)
         if time.monotonic() < self._down_until:
             return self._fallback.parse_sync(text, language_hint)
         started = time.perf_counter()
@@ -96,6 +93,7 @@ class RasaBackend:
             )
             self._down_until = time.monotonic() + self._cooldown
             return self._fallback.parse_sync(text, language_hint)
+        language = self._fallback.language_identifier.identify(text, language_hint)
         ranking = tuple((r.name, r.confidence) for r in parsed.intent_ranking if r.name)
         return NluResult(
             intent=parsed.intent.name,
