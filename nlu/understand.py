@@ -20,9 +20,8 @@ logger = logging.getLogger(__name__)
 
 HELP_CONFIDENCE: Final = 0.5  # ask_help/ask_services at least this sure counts as help-seeking
 LOW_MOOD_CONFIDENCE: Final = 0.7  # feeling_low at least this sure lifts NONE to LOW
-BACKEND_TIMEOUT: Final = (
-    5.0  # a backend slower than this is abandoned; the detector's result stands
-)
+# a backend slower than this is abandoned; the detector's result stands
+BACKEND_TIMEOUT: Final = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ class Understander:
         try:
             async with asyncio.timeout(self._backend_timeout):
                 result = await self.backend.parse(text, language_hint)
-        except Exception as exc:
+        except Exception as exc:  # whatever the backend does, the detector's result stands
             logger.error(
                 "NLU backend failed (%s); keeping the detector's result", type(exc).__name__
             )
