@@ -108,11 +108,12 @@ _SEGMENT_WORDS = tuple(
     isio eisiau marw dwi dw wedi heno torri yn cymryd tabledi i gyd hurt jump off bridge suicide
     suicidal overdose od help please he she hits touches abuse rape raped""".split()
 )
+_SEGMENT_LONGEST = 40
 _SEGMENT_VOCAB = frozenset(_SEGMENT_WORDS) | frozenset(squeeze(w) for w in _SEGMENT_WORDS)
 
 
 def _segment(word: str, shortest: int = 6) -> str:
-    if len(word) < shortest or word in _SEGMENT_VOCAB:
+    if not shortest <= len(word) <= _SEGMENT_LONGEST or word in _SEGMENT_VOCAB:
         return word
     # best[i]: fewest-words split of word[:i], or None.
     best: list[list[str] | None] = [[]] + [None] * len(word)
@@ -174,7 +175,7 @@ def normalise(text: str) -> str:
     text = text.replace("'", "")
     text = _NOT_WORD.sub(" ", text)
     # Run-together phrases ("iwanttodie") are split before squeezing joins their letters.
-    text = " ".join(_segment(w) if 8 <= len(w) <= 30 else w for w in text.split())
+    text = " ".join(_segment(w) if len(w) >= 8 else w for w in text.split())
     text = _SQUEEZE_TEXT.sub(r"\1", text)
     words = [_TOKEN_MAP.get(w, w) for w in text.split()]
     return " ".join(words)

@@ -1,0 +1,139 @@
+"""Quality on the held-out set (tests/data/heldout/risk.jsonl), which is never trained on.
+
+Recall counts a gold medium-or-above message as caught when the detector says medium or above;
+every gold-critical message must come out at least high (the number that come out exactly
+critical is reported). False alarms are medium-or-above on figurative and everyday messages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from nlu.safeguarding import CATEGORIES, RiskLevel, SafeguardingDetector, train_model
+
+HELDOUT = Path(__file__).resolve().parents[2] / "data" / "heldout" / "risk.jsonl"
+KINDS = {"direct", "obfuscated", "slang", "third_party", "welsh_mutation", "code_switch",
+         "figurative", "everyday", "distress"}  # fmt: skip
+NEGATIVE_KINDS = {"figurative", "everyday"}
+
+
+def load_heldout() -> list[dict[str, object]]:
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line]
+    for row in rows:
+        assert set(row) == {"id", "text", "lang", "level", "categories", "kind"}, row
+        assert row["lang"] in ("en", "cy") and row["kind"] in KINDS, row
+        RiskLevel.parse(str(row["level"]))
+        assert set(row["categories"]) <= set(CATEGORIES), row
+    return rows
+
+
+@dataclass
+class Scores:
+    concerns: int = 0
+    caught: int = 0
+    critical: int = 0
+    critical_high: int = 0
+    critical_exact: int = 0
+    negatives: int = 0
+    false_alarms: int = 0
+    missed: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.concerns
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.negatives
+
+
+def score(detector: SafeguardingDetector, rows: list[dict[str, object]]) -> dict[str, Scores]:
+    scores = {"all": Scores(), "en": Scores(), "cy": Scores()}
+    for row in rows:
+        gold = RiskLevel.parse(str(row["level"]))
+        got = detector.assess(str(row["text"])).level
+        for key in ("all", str(row["lang"])):
+            s = scores[key]
+            if gold >= RiskLevel.MEDIUM:
+                s.concerns += 1
+                s.caught += got >= RiskLevel.MEDIUM
+                if got < RiskLevel.MEDIUM and key == "all":
+                    s.missed.append(str(row["id"]))
+            if gold == RiskLevel.CRITICAL:
+                s.critical += 1
+                s.critical_high += got >= RiskLevel.HIGH
+                s.critical_exact += got == RiskLevel.CRITICAL
+            if row["kind"] in NEGATIVE_KINDS:
+                s.negatives += 1
+                s.false_alarms += got >= RiskLevel.MEDIUM
+    return scores
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, object]]:
+    return load_heldout()
+
+
+@pytest.fixture(scope="module", params=["rules", "rules+model"])
+def scores(
+    request: pytest.FixtureRequest,
+    rows: list[dict[str, object]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Scores]:
+    if request.param == "rules":
+        detector = SafeguardingDetector.load(None)
+    else:
+        directory = tmp_path_factory.mktemp("heldout-model")
+        train_model(directory)
+        detector = SafeguardingDetector.load(directory)
+        assert detector.has_model
+    result = score(detector, rows)
+    for lang, s in result.items():
+        print(  # shown with pytest -s: the figures for the report
+            f"{request.param} {lang}: recall {s.caught}/{s.concerns}={s.recall:.3f} "
+            f"critical>=high {s.critical_high}/{s.critical} (exactly critical "
+            f"{s.critical_exact}) false alarms {s.false_alarms}/{s.negatives}="
+            f"{s.false_alarm_rate:.3f}"
+        )
+    return result
+
+
+def test_heldout_set_is_big_bilingual_and_has_negatives(rows: list[dict[str, object]]) -> None:
+    assert len(rows) >= 450
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert sum(row["lang"] == "cy" for row in rows) / len(rows) >= 0.40
+    assert sum(row["kind"] in NEGATIVE_KINDS for row in rows) >= 150
+
+
+def test_recall_of_concerns(scores: dict[str, Scores]) -> None:
+    assert scores["all"].recall >= 0.97, scores["all"].missed
+
+
+def test_every_critical_message_is_at_least_high(scores: dict[str, Scores]) -> None:
+    s = scores["all"]
+    assert s.critical_high == s.critical
+
+
+def test_false_alarms_on_figurative_and_everyday_speech(scores: dict[str, Scores]) -> None:
+    assert scores["all"].false_alarm_rate <= 0.05
+
+
+def test_welsh_is_as_good_as_english(scores: dict[str, Scores]) -> None:
+    en, cy = scores["en"], scores["cy"]
+    assert cy.recall >= en.recall - 0.03
+    assert cy.false_alarm_rate <= en.false_alarm_rate + 0.03
+    assert cy.critical_high == cy.critical
+
+
+def test_probe_set_does_not_regress() -> None:
+    """The probe set (written later, and used to widen the rules) must stay fully caught."""
+    probe = Path(__file__).parent / "data" / "probe.jsonl"
+    rows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line]
+    s = score(SafeguardingDetector.load(None), rows)["all"]
+    assert s.recall >= 0.97, s.missed
+    assert s.critical_high == s.critical
+    assert s.false_alarm_rate <= 0.05
