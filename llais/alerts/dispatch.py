@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from llais.alerts.closing import Notice, plan_notices
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from llais.clock import Clock, utcnow
@@ -56,6 +57,7 @@ class RunReport:
     escalated: int = 0
     delivered: int = 0
     failed: int = 0
+    closed: int = 0  # told that someone else acknowledged
     undeliverable: list[str] = field(default_factory=list)  # alert ids with nobody to send to
 
 
@@ -88,6 +90,9 @@ class AlertDispatcher:
         now = self.clock()
         async with self.sessions() as session, session.begin():
             plans = await self._plan(session, now, report)
+            notices = await plan_notices(session, now=now, tz=self.settings.tz)
+        for notice in notices:
+            await self._close(notice, report)
         for plan in plans:
             for recipient in plan.recipients:
                 await self._deliver(plan.view, recipient, report)
@@ -132,6 +137,24 @@ class AlertDispatcher:
             if pending or changed:
                 plans.append(_Plan(view, pending, changed))
         return plans
+
+    async def _close(self, notice: Notice, report: RunReport) -> None:
+        try:
+            await self.sender.send(notice.recipient.chat_id, notice.reply)
+        except Exception as exc:  # retried on the next run
+            report.failed += 1
+            log.warning(
+                "alert %s: acknowledgement notice failed (%s)", notice.alert_id, type(exc).__name__
+            )
+            return
+        async with self.sessions() as session, session.begin():
+            await repo.close_deliveries(
+                session,
+                alert_id=notice.alert_id,
+                recipient_ref=notice.recipient.ref,
+                now=self.clock(),
+            )
+        report.closed += 1
 
     def _escalate(self, alert: SafeguardingAlert, now: datetime, why: str) -> None:
         alert.escalation_step += 1

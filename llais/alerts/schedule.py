@@ -29,11 +29,12 @@ async def run_dispatch(dispatcher: AlertDispatcher) -> None:
     except Exception as exc:
         log.error("alert dispatch failed: %s", type(exc).__name__)
         return
-    if report.escalated or report.delivered or report.failed:
+    if report.escalated or report.delivered or report.failed or report.closed:
         log.info(
-            "alert dispatch: %d escalated, %d delivered, %d failed",
+            "alert dispatch: %d escalated, %d delivered, %d told of acknowledgement, %d failed",
             report.escalated,
             report.delivered,
+            report.closed,
             report.failed,
         )
 

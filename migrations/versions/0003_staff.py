@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=16), nullable=False),
         sa.Column("sent_at", storage.types.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", storage.types.AwareDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["alert_id"],
             ["safeguarding_alerts.id"],

@@ -96,3 +96,5 @@ class AlertDelivery(Base):
     step: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(16))  # what was shown (level, answers), hashed
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    # set once the recipient knows the alert was acknowledged (by them, or told it was)
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)

@@ -122,3 +122,52 @@ async def acknowledge(
     alert.acknowledged_at = now
     alert.acknowledged_by = by
     alert.next_escalation_at = None
+
+
+async def unclosed_acknowledged(
+    session: AsyncSession,
+) -> list[tuple[AlertDelivery, SafeguardingAlert]]:
+    """Deliveries of acknowledged alerts whose recipient has not been told so yet."""
+    rows = await session.execute(
+        select(AlertDelivery, SafeguardingAlert)
+        .join(SafeguardingAlert, SafeguardingAlert.id == AlertDelivery.alert_id)
+        .where(SafeguardingAlert.status == "acknowledged", AlertDelivery.closed_at.is_(None))
+        .order_by(AlertDelivery.id)
+    )
+    return [(delivery, alert) for delivery, alert in rows]
+
+
+async def recipient(session: AsyncSession, *, ref: str) -> Recipient | None:
+    """A linked member of staff with a chat to reach them, or None."""
+    row = (
+        await session.execute(
+            select(StaffMember, StaffAddress)
+            .join(StaffAddress, StaffAddress.staff_ref == StaffMember.ref)
+            .where(StaffMember.ref == ref)
+        )
+    ).first()
+    if row is None:
+        return None
+    member, address = row
+    return Recipient(member.ref, member.role, member.school_id, address.chat_id, member.language)
+
+
+async def close_deliveries(
+    session: AsyncSession, *, alert_id: str, recipient_ref: str, now: datetime
+) -> None:
+    """Mark that ``recipient_ref`` knows the alert was acknowledged."""
+    rows = await session.scalars(
+        select(AlertDelivery).where(
+            AlertDelivery.alert_id == alert_id,
+            AlertDelivery.recipient_ref == recipient_ref,
+            AlertDelivery.closed_at.is_(None),
+        )
+    )
+    for row in rows:
+        row.closed_at = now
+
+
+async def role_of(session: AsyncSession, *, ref: str | None) -> str | None:
+    """The role of a member of staff, or None when they are not (or no longer) known."""
+    member = await session.get(StaffMember, ref) if ref else None
+    return member.role if member else None

@@ -116,7 +116,8 @@ async def test_a_disclosure_reaches_the_dsl_in_welsh_and_is_acknowledged_with_on
     assert alert.acknowledged_by == person_ref(SECRET, STAFF_CHANNEL, str(DSL))
     assert alert.acknowledged_at == clock.now - timedelta(minutes=30)
     assert alert.next_escalation_at is None
-    assert (after.escalated, after.delivered) == (0, 0)  # acknowledged: never escalated
+    # acknowledged: never escalated, and the one who acknowledged is not told again
+    assert (after.escalated, after.delivered, after.closed) == (0, 0, 0)
     assert staff_api.messages_to(DEPUTY) == staff_api.messages_to(AUTHORITY) == []
 
 
@@ -171,6 +172,8 @@ async def test_an_unacknowledged_alert_goes_to_the_deputy_then_the_authority_acr
             acked = await turn(
                 staff_api, AUTHORITY, staff_api.press(AUTHORITY, "✅ Acknowledge"), "✅"
             )
+            told = await dispatcher.run_once()  # the others hear it was acknowledged
+            again = await dispatcher.run_once()
         async with restarted.sessions() as session:
             steps = (
                 await session.execute(
@@ -185,6 +188,11 @@ async def test_an_unacknowledged_alert_goes_to_the_deputy_then_the_authority_acr
     alert = await _only_alert(restarted)
     assert "Still not acknowledged: escalated to the authority" in escalated[-1].text
     assert "Acknowledged at 25/11/2026 11:03" in acked
+    assert (told.closed, told.delivered, again.closed) == (2, 0, 0)
+    for who in (DSL, DEPUTY):
+        notice = staff_api.messages_to(who)[-1].text
+        assert "was acknowledged at 25/11/2026 11:03 by the authority's safeguarding" in notice
+    assert "Acknowledged at" in staff_api.messages_to(AUTHORITY)[-1].text  # nothing more
     assert alert.escalation_step == 2
     assert alert.status == "acknowledged"
     assert alert.acknowledged_by == person_ref(SECRET, STAFF_CHANNEL, str(AUTHORITY))

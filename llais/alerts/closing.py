@@ -1,0 +1,55 @@
+"""Tell everyone else who received an alert that it has been acknowledged, and by whom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from llais.alerts.render import local_time
+from llais.channel import Reply
+from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
+from storage.db import AsyncSession
+from storage.repo import alerts as repo
+from storage.repo.alerts import Recipient
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One "already acknowledged" message to send, and the delivery it closes."""
+
+    alert_id: str
+    recipient: Recipient
+    reply: Reply
+
+
+async def plan_notices(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> list[Notice]:
+    """Notices for acknowledged alerts; the acknowledger's own deliveries are closed silently."""
+    notices: dict[tuple[str, str], Notice] = {}
+    for delivery, alert in await repo.unclosed_acknowledged(session):
+        key = (alert.id, delivery.recipient_ref)
+        if key in notices:
+            continue
+        found = None
+        if delivery.recipient_ref != alert.acknowledged_by:
+            found = await repo.recipient(session, ref=delivery.recipient_ref)
+        if found is None or alert.acknowledged_at is None:
+            # the acknowledger, or someone no longer linked: nothing to send
+            await repo.close_deliveries(
+                session, alert_id=alert.id, recipient_ref=delivery.recipient_ref, now=now
+            )
+            continue
+        language = parse_language(found.language) or DEFAULT_LANGUAGE
+        cat = catalogue()
+        role = await repo.role_of(session, ref=alert.acknowledged_by)
+        known = role in ("dsl", "deputy_dsl", "authority")
+        who = cat.get(f"staff.ack_by_{role if known else 'someone'}", language)
+        text = cat.get(
+            "staff.ack_notice",
+            language,
+            when=local_time(alert.created_at, tz),
+            time=local_time(alert.acknowledged_at, tz),
+            who=who,
+        )
+        notices[key] = Notice(alert.id, found, Reply(text))
+    return list(notices.values())
