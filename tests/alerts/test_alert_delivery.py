@@ -273,3 +273,32 @@ async def test_answers_given_after_delivery_reach_the_dsl_as_an_update(
     assert update.startswith("🔴 SAFEGUARDING ALERT: HIGH\n🔄 Updated")
     assert "Safe right now: no" in update
     assert staff_api.messages_to(DSL)[-1].button_labels == ["✅ Acknowledge"]
+
+
+async def test_with_no_dsl_linked_an_alert_goes_straight_to_the_authority_then_reminds(
+    app: App, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    async with polling(staff_bot, staff_api):
+        await link_staff(staff_api, AUTHORITY, "DEMO-AUTHORITY")
+        await _learner_discloses(PlayedLearner(app.learner, user_id=str(LEARNER)))
+        dispatcher = AlertDispatcher(
+            settings=app.settings,
+            sessions=app.sessions,
+            sender=TelegramAlertSender(staff_bot.bot),
+            clock=clock,
+        )
+        first = await dispatcher.run_once()
+        straight = staff_api.messages_to(AUTHORITY)[-1].text
+        clock.now += timedelta(minutes=16)
+        reminder = await dispatcher.run_once()
+
+    alert = await _only_alert(app)
+    assert (first.escalated, first.delivered) == (2, 1)
+    assert "escalated to the authority" in straight and "Ysgol Llais Demo" in straight
+    assert (reminder.escalated, reminder.delivered) == (1, 1)
+    assert "Reminder: this alert has still not been acknowledged" in (
+        staff_api.messages_to(AUTHORITY)[-1].text
+    )
+    assert alert.escalation_step == 3 and alert.status == "open"
+    assert alert.next_escalation_at == clock.now + timedelta(minutes=15)
