@@ -107,10 +107,7 @@ class AlertDispatcher:
         )
         plans = []
         for alert in alerts:
-            due = alert.next_escalation_at
-            if due is not None and due <= now:
-                self._escalate(alert, now, "not acknowledged in time")
-                report.escalated += 1
+            report.escalated += self._escalate_overdue(alert, now)
             wanted = await repo.recipients(
                 session, school_id=alert.school_id, roles=roles_for(alert)
             )
@@ -155,6 +152,18 @@ class AlertDispatcher:
                 now=self.clock(),
             )
         report.closed += 1
+
+    def _escalate_overdue(self, alert: SafeguardingAlert, now: datetime) -> int:
+        """Take every step whose deadline has passed (after downtime, several at once)."""
+        deadline = alert.next_escalation_at
+        steps = 0
+        while deadline is not None and deadline <= now:
+            self._escalate(alert, now, "not acknowledged in time")
+            steps += 1
+            if alert.school_id is None or alert.escalation_step >= AUTHORITY_STEP:
+                break  # reminders are not stacked up
+            deadline += timedelta(minutes=self.ack_minutes(alert.level))
+        return steps
 
     def _escalate(self, alert: SafeguardingAlert, now: datetime, why: str) -> None:
         alert.escalation_step += 1

@@ -302,3 +302,28 @@ async def test_with_no_dsl_linked_an_alert_goes_straight_to_the_authority_then_r
     )
     assert alert.escalation_step == 3 and alert.status == "open"
     assert alert.next_escalation_at == clock.now + timedelta(minutes=15)
+
+
+async def test_after_downtime_an_overdue_alert_catches_up_to_the_authority_at_once(
+    app: App, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    async with polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL")
+        await link_staff(staff_api, AUTHORITY, "DEMO-AUTHORITY")
+        await _learner_discloses(PlayedLearner(app.learner, user_id=str(LEARNER)))
+        dispatcher = AlertDispatcher(
+            settings=app.settings,
+            sessions=app.sessions,
+            sender=TelegramAlertSender(staff_bot.bot),
+            clock=clock,
+        )
+        await dispatcher.run_once()
+        clock.now += timedelta(minutes=40)  # both the 15- and the 30-minute deadlines passed
+        late = await dispatcher.run_once()
+
+    alert = await _only_alert(app)
+    assert (late.escalated, late.delivered) == (2, 2)
+    assert alert.escalation_step == 2
+    assert "escalated to the authority" in staff_api.messages_to(DSL)[-1].text
+    assert "SAFEGUARDING ALERT: HIGH" in staff_api.messages_to(AUTHORITY)[-1].text
