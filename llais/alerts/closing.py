@@ -1,15 +1,16 @@
-"""Tell everyone else who received an alert that it has been acknowledged, and by whom."""
+"""After acknowledgement: tell the others who had the alert, and pass on later answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from llais.alerts.render import local_time
+from llais.alerts.render import AlertView, local_time
 from llais.channel import Reply
 from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from storage.db import AsyncSession
+from storage.models import AlertDelivery
 from storage.repo import alerts as repo
 from storage.repo.alerts import Recipient
 
@@ -53,3 +54,25 @@ async def plan_notices(session: AsyncSession, *, now: datetime, tz: ZoneInfo) ->
         )
         notices[key] = Notice(alert.id, found, Reply(text))
     return list(notices.values())
+
+
+async def plan_late_updates(
+    session: AsyncSession, *, now: datetime, window: timedelta
+) -> list[tuple[AlertView, int, Recipient]]:
+    """Answers or a level that changed after acknowledgement, for everyone who had the alert."""
+    found: list[tuple[AlertView, int, Recipient]] = []
+    for alert in await repo.recently_acknowledged(session, since=now - window):
+        names = await repo.school_names(
+            session, ids=[alert.school_id] if alert.school_id is not None else []
+        )
+        view = AlertView.of(alert, names.get(alert.school_id) if alert.school_id else None)
+        latest: dict[str, AlertDelivery] = {}
+        for delivery in await repo.deliveries_of(session, alert_id=alert.id):
+            latest[delivery.recipient_ref] = delivery
+        for ref, delivery in latest.items():
+            if delivery.digest == view.digest:
+                continue
+            who = await repo.recipient(session, ref=ref)
+            if who is not None:
+                found.append((view, delivery.step, who))
+    return found

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from llais.alerts.closing import Notice, plan_notices
+from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from llais.clock import Clock, utcnow
@@ -34,6 +34,7 @@ ROLES_BY_STEP: dict[int, tuple[str, ...]] = {
     AUTHORITY_STEP: ("dsl", "deputy_dsl", "authority"),
 }
 URGENT = ("high", "critical")
+LATE_ANSWERS = timedelta(days=1)  # how long answers after acknowledgement are still passed on
 
 
 def roles_for(alert: SafeguardingAlert) -> tuple[str, ...]:
@@ -91,6 +92,7 @@ class AlertDispatcher:
         async with self.sessions() as session, session.begin():
             plans = await self._plan(session, now, report)
             notices = await plan_notices(session, now=now, tz=self.settings.tz)
+            late = await plan_late_updates(session, now=now, window=LATE_ANSWERS)
         for notice in notices:
             await self._close(notice, report)
         for plan in plans:
@@ -98,6 +100,8 @@ class AlertDispatcher:
                 await self._deliver(plan.view, recipient, report)
             for recipient in plan.updates:
                 await self._deliver(plan.view, recipient, report, update=True)
+        for view, step, recipient in late:
+            await self._deliver(view, recipient, report, update=True, step=step)
         return report
 
     async def _plan(self, session: AsyncSession, now: datetime, report: RunReport) -> list[_Plan]:
@@ -177,8 +181,16 @@ class AlertDispatcher:
         )
 
     async def _deliver(
-        self, view: AlertView, recipient: Recipient, report: RunReport, *, update: bool = False
+        self,
+        view: AlertView,
+        recipient: Recipient,
+        report: RunReport,
+        *,
+        update: bool = False,
+        step: int | None = None,
     ) -> None:
+        """Send ``view`` to ``recipient`` and log it against ``step`` (the alert's, by default)."""
+        step = view.step if step is None else step
         language = parse_language(recipient.language) or DEFAULT_LANGUAGE
         reply = render_alert(
             view,
@@ -204,12 +216,12 @@ class AlertDispatcher:
                 session,
                 alert_id=view.id,
                 recipient=recipient,
-                step=view.step,
+                step=step,
                 digest=view.digest,
                 now=self.clock(),
             )
         report.delivered += 1
         what = "update" if update else "alert"
         log.info(
-            "alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, view.step
+            "alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, step
         )

@@ -171,3 +171,23 @@ async def role_of(session: AsyncSession, *, ref: str | None) -> str | None:
     """The role of a member of staff, or None when they are not (or no longer) known."""
     member = await session.get(StaffMember, ref) if ref else None
     return member.role if member else None
+
+
+async def recently_acknowledged(
+    session: AsyncSession, *, since: datetime
+) -> list[SafeguardingAlert]:
+    """Acknowledged alerts raised since ``since`` (their learner may still be answering)."""
+    rows = await session.scalars(
+        select(SafeguardingAlert).where(
+            SafeguardingAlert.status == "acknowledged", SafeguardingAlert.created_at >= since
+        )
+    )
+    return list(rows)
+
+
+async def deliveries_of(session: AsyncSession, *, alert_id: str) -> list[AlertDelivery]:
+    """Every delivery of an alert, oldest first."""
+    rows = await session.scalars(
+        select(AlertDelivery).where(AlertDelivery.alert_id == alert_id).order_by(AlertDelivery.id)
+    )
+    return list(rows)

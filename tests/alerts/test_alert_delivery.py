@@ -327,3 +327,33 @@ async def test_after_downtime_an_overdue_alert_catches_up_to_the_authority_at_on
     assert alert.escalation_step == 2
     assert "escalated to the authority" in staff_api.messages_to(DSL)[-1].text
     assert "SAFEGUARDING ALERT: HIGH" in staff_api.messages_to(AUTHORITY)[-1].text
+
+
+async def test_an_answer_given_after_acknowledgement_still_reaches_the_dsl(
+    app: App, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    async with polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL")
+        dispatcher = AlertDispatcher(
+            settings=app.settings,
+            sessions=app.sessions,
+            sender=TelegramAlertSender(staff_bot.bot),
+            clock=clock,
+        )
+        played = PlayedLearner(app.learner, user_id=str(LEARNER))
+        await played.command("start")
+        await played.press("English")
+        await played.press("OK, got it")
+        await played.say("DEMO-Y10")
+        await played.say(DISCLOSURE)
+        await dispatcher.run_once()
+        await turn(staff_api, DSL, staff_api.press(DSL, "✅ Acknowledge"), "Acknowledged at")
+        await played.press("No")  # not safe, after the DSL acknowledged
+        late = await dispatcher.run_once()
+        quiet = await dispatcher.run_once()
+
+    update = staff_api.messages_to(DSL)[-1].text
+    assert (late.delivered, quiet.delivered) == (1, 0)
+    assert "🔄 Updated" in update and "Safe right now: no" in update
+    assert (await _only_alert(app)).status == "acknowledged"
