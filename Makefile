@@ -7,7 +7,7 @@ MODEL_STAMP := var/nlu-model/.trained-stamp
 LLAIS := $(BIN)/llais
 export LLAIS_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve chat test lint format typecheck pytest rasa rasa-serve test-rasa bench clean
+.PHONY: install run chat test lint format pytest rasa rasa-serve test-rasa nlu-eval bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3.x"; exit 1; }
@@ -53,8 +53,23 @@ format: $(STAMP)
 pytest: $(STAMP) $(MODEL_STAMP)
 	$(BIN)/pytest
 
+## rasa: build the separate Rasa 3.6 environment (.venv-rasa) and train nlu/ with it
+rasa:
+	scripts/rasa-setup.sh
+
+rasa-serve: rasa
+	scripts/rasa-serve.sh
+
+## test-rasa: the contract test against a real Rasa server (fails if .venv-rasa is missing)
+test-rasa: $(STAMP) $(MODEL_STAMP)
+	LLAIS_REQUIRE_RASA=1 $(BIN)/pytest -m rasa tests/nlu/test_rasa_contract.py
+
+nlu-eval: install
+	$(LLAIS) nlu evaluate tests/data/heldout/intents.jsonl tests/data/heldout/risk.jsonl
+
 bench: install
 	$(BIN)/python benchmarks/nlu_classify.py
+	$(BIN)/python benchmarks/safeguarding_bench.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

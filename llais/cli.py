@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
+from bot.telegram.logs import quiet_library_loggers
 from llais.errors import LlaisError
+from llais.logs import configure_logging
 from llais.settings import Settings
 
 # Modules with ``register(subparsers)``; each sets ``func(args, settings) -> int`` on its parsers.
@@ -44,9 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"llais: configuration error:\n{exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
+    quiet_library_loggers()
     handler: Handler = args.func
     try:
         return handler(args, settings)

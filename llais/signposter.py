@@ -24,6 +24,7 @@ from signposting.wellbeing import WayName, five_ways
 from storage.db import AsyncSession
 
 MAX_MATCHES = 3
+MAX_SCHOOL_CONTACTS = 1  # the school's own person first, then services, within MAX_MATCHES
 WAYS: tuple[WayName, ...] = get_args(WayName)
 
 
@@ -57,9 +58,10 @@ class DirectorySignposter:
             at,
             level=level,
             school_contacts=school_contacts,
-            limit=MAX_MATCHES,
         )
-        return format_contacts(found, language)
+        school = [m for m in found if m.kind == "school_contact"][:MAX_SCHOOL_CONTACTS]
+        chosen = [m for m in found if m.kind != "school_contact" or m in school]
+        return format_contacts(chosen[:MAX_MATCHES], language)
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         """One Five Ways to Wellbeing tip, rotating by day, with NEF's attribution."""

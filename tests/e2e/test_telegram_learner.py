@@ -14,7 +14,7 @@ from bot.telegram import build_application, run_polling_until
 from llais.app import App, build_app
 from llais.settings import Settings
 from storage.models import CheckinAnswer, MoodLog, SafeguardingAlert
-from tests.llais.conftest import Clock
+from tests.conftest import Clock
 from tests.support.botapi_double import BotApiDouble, botapi
 
 __all__ = ["botapi"]
@@ -70,9 +70,11 @@ async def test_a_learner_from_start_to_mydata_across_a_restart(
     try:
         async with polling(app, botapi):
             await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            await turn(botapi, botapi.press(USER, "English"), "not a person")
-            await turn(botapi, botapi.press(USER, "OK, got it"), "code")
-            await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "Year 10")
+            text = await turn(botapi, botapi.press(USER, "English"), "In an emergency, call 999")
+            assert "not a person" in text and "safeguarding lead" in text
+            await turn(botapi, botapi.press(USER, "OK, got it"), "If your school gave you a code")
+            text = await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "What would you like")
+            assert "Year 10" in text
             await turn(botapi, botapi.push_command(USER, "checkin"), "0 = ")
             for value in ("6", "7", "8", "4"):
                 await turn(botapi, botapi.press(USER, value), "0 = ")
@@ -81,7 +83,7 @@ async def test_a_learner_from_start_to_mydata_across_a_restart(
             await turn(botapi, botapi.push_command(USER, "mood"), "How are you feeling")
             await turn(botapi, botapi.press(USER, "😐"), "Pick as many")
             await turn(botapi, botapi.press(USER, "School work"), "You've picked")
-            await turn(botapi, botapi.press(USER, "✅ Done"), "note")
+            await turn(botapi, botapi.press(USER, "✅ Done"), "add a note")
             await turn(botapi, botapi.press(USER, "Skip"), "mood is logged")
             text = await turn(botapi, botapi.push_sticker(USER), "only read text")
             assert "sticker" in text
@@ -112,17 +114,20 @@ async def test_a_disclosure_over_telegram_gets_crisis_contacts_and_one_alert(
     try:
         async with polling(app, botapi):
             await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            await turn(botapi, botapi.press(USER, "Cymraeg"), "nid person")
-            await turn(botapi, botapi.press(USER, "Iawn, dw i'n deall"), "cod")
-            await turn(botapi, botapi.push_text(USER, "DEMO-Y8"), "Blwyddyn 8")
+            await turn(botapi, botapi.press(USER, "Cymraeg"), "Mewn argyfwng, ffonia 999")
+            await turn(botapi, botapi.press(USER, "Iawn, dw i'n deall"), "Os cest ti god")
+            text = await turn(botapi, botapi.push_text(USER, "DEMO-Y8"), "Beth hoffet ti")
+            assert "Blwyddyn 8" in text
             await turn(botapi, botapi.push_command(USER, "checkin"), "0 = ")
             for value in ("3", "2", "1", "2"):
                 await turn(botapi, botapi.press(USER, value), "0 = ")
             await turn(botapi, botapi.press(USER, "3"), "oes unrhyw beth")
             text = await turn(
-                botapi, botapi.push_text(USER, "mae fy llystad yn fy nharo i bob nos"), "999"
+                botapi,
+                botapi.push_text(USER, "mae fy llystad yn fy nharo i bob nos"),
+                "Wyt ti'n ddiogel",
             )
-            assert "Childline" in text and "Wyt ti'n ddiogel" in text
+            assert "Childline" in text and "999" in text
         async with app.sessions() as session:
             alerts = (await session.scalars(select(SafeguardingAlert))).all()
         assert len(alerts) == 1 and alerts[0].year_group == 8

@@ -7,7 +7,9 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from bot.telegram.logs import quiet_library_loggers
 from llais.app import App, build_app
+from llais.logs import configure_logging
 from llais.settings import Settings
 from storage.models import (
     Checkin,
@@ -18,7 +20,7 @@ from storage.models import (
     ReplyAddress,
     SafeguardingAlert,
 )
-from tests.llais.conftest import Clock
+from tests.conftest import Clock
 from tests.support.learner import PlayedLearner
 
 
@@ -217,6 +219,8 @@ async def test_help_offers_matches_a_tip_and_a_school_contact_request(app: App) 
 
 
 async def test_no_message_text_in_logs(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    configure_logging(logging.DEBUG)  # even at DEBUG, as llais configures it
+    quiet_library_loggers()
     caplog.set_level(logging.DEBUG)
     learner = PlayedLearner(app.learner)
     await enrol(learner)
