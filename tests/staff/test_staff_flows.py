@@ -1,0 +1,77 @@
+"""The staff flows load on their own registry, apart from the learner's, and score check-ins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.actions import ActionCall, CodeInfo
+from flows.effects import LinkStaffRole, SaveStaffCheckin
+from flows.learner_actions import LEARNER_ACTIONS
+from flows.loader import load_flowset
+from flows.staff_actions import STAFF_ACTIONS, link_code, save_staff_checkin
+from tests.flows.fakes import FakePorts
+
+AT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+
+
+def test_each_bot_loads_only_its_own_flows() -> None:
+    staff = load_flowset("staff", STAFF_ACTIONS)
+    learner = load_flowset("learner", LEARNER_ACTIONS)
+    assert all(flow.audience == "staff" for flow in staff.flows.values())
+    assert not any(flow_id.startswith("staff_") for flow_id in learner.flows)
+    assert set(staff.routes.commands) >= {"start", "checkin", "help", "link", "mydata", "delete"}
+    assert set(staff.routes.on_concern) == {"medium", "high", "critical"}
+
+
+def _answers(*values: int) -> list[dict[str, object]]:
+    domains = ("mental", "physical", "social", "financial")
+    return [
+        {"domain": d, "item_id": f"{d}_x", "value": v} for d, v in zip(domains, values, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "outcome", "money"),
+    [
+        ((4, 4, 3, 5), "ok", False),
+        ((3, 3, 3, 1), "low", True),  # one pillar at the bottom is enough
+        ((2, 3, 2, 3), "low", False),  # mean 2.5
+        ((3, 3, 3, 2), "ok", True),
+    ],
+)
+async def test_a_check_in_is_low_when_the_mean_or_one_pillar_is_low(
+    values: tuple[int, ...], outcome: str, money: bool
+) -> None:
+    call = ActionCall(
+        data={"_answers": _answers(*values), "lowest_well": "creative"},
+        language="en",
+        at=AT,
+        ports=FakePorts(),
+    )
+    result = await save_staff_checkin(call)
+    assert result.outcome == outcome
+    assert bool(call.data.get("_money")) is money
+    [effect] = result.effects
+    assert isinstance(effect, SaveStaffCheckin) and effect.lowest_well == "creative"
+
+
+async def test_a_learner_code_does_not_link_a_staff_account() -> None:
+    call = ActionCall(data={"code": "demo-y9"}, language="en", at=AT, ports=FakePorts())
+    result = await link_code(call)
+    assert (result.outcome, result.effects) == ("invalid", [])
+
+
+class AuthorityCodePorts(FakePorts):
+    """Fake ports that know one authority code (given on a school row, which is ignored)."""
+
+    async def lookup_code(self, code: str) -> CodeInfo | None:
+        return CodeInfo("AUTH", 3, "Ysgol", "authority", None) if code == "auth" else None
+
+
+async def test_an_authority_code_links_without_a_school() -> None:
+    call = ActionCall(data={"code": "auth"}, language="en", at=AT, ports=AuthorityCodePorts())
+    result = await link_code(call)
+    assert result.outcome == "authority"
+    assert result.effects == [LinkStaffRole(None, "authority")]
