@@ -71,7 +71,8 @@ _TOKEN_MAP = {
     "gna": "gona", "gana": "gona", "wana": "wana", "tmrw": "tomorow", "tmr": "tomorow",
     "tmrow": "tomorow", "tomoz": "tomorow", "2moro": "tomorow", "2nite": "tonight",
     "tonite": "tonight", "2night": "tonight", "dwin": "dwi yn", "rwyn": "rwy yn",
-    "dwisio": "dwi isio", "dwisho": "dwi isho", "isho": "isio", "ishe": "isio", "eisio": "isio",
+    "dwisio": "dwi isio", "dwim": "dwi dim", "sdim": "does dim",
+    "dwisho": "dwi isho", "isho": "isio", "ishe": "isio", "eisio": "isio",
     "eisie": "eisiau", "ded": "dead", "ctb": "ctb", "selfharm": "self harm",
     "selfharming": "self harming", "kilmyself": "kil myself", "unalive": "unalive",
 }  # fmt: skip
