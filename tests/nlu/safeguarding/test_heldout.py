@@ -129,9 +129,10 @@ def test_welsh_is_as_good_as_english(scores: dict[str, Scores]) -> None:
     assert cy.critical_high == cy.critical
 
 
-def test_probe_set_does_not_regress() -> None:
-    """The probe set (written later, and used to widen the rules) must stay fully caught."""
-    probe = Path(__file__).parent / "data" / "probe.jsonl"
+@pytest.mark.parametrize("name", ["probe.jsonl", "probe2.jsonl"])
+def test_probe_sets_do_not_regress(name: str) -> None:
+    """The probe sets (written later, and used to widen the rules) must stay caught."""
+    probe = Path(__file__).parent / "data" / name
     rows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line]
     s = score(SafeguardingDetector.load(None), rows)["all"]
     assert s.recall >= 0.97, s.missed
