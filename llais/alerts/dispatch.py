@@ -222,6 +222,4 @@ class AlertDispatcher:
             )
         report.delivered += 1
         what = "update" if update else "alert"
-        log.info(
-            "alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, step
-        )
+        log.info("alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, step)
