@@ -23,27 +23,27 @@ def test_the_placeholder_secret_is_refused_outside_demo_mode(
 ) -> None:
     monkeypatch.delenv("LLAIS_SECRET_KEY", raising=False)
     with pytest.raises(ValidationError, match="LLAIS_SECRET_KEY"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
-    assert Settings(_env_file=None, demo=True).secret_key.get_secret_value() == PLACEHOLDER_SECRET  # type: ignore[call-arg]
+        Settings(_env_file=None)
+    assert Settings(_env_file=None, demo=True).secret_key.get_secret_value() == PLACEHOLDER_SECRET
 
 
 def test_environment_variables_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLAIS_SECRET_KEY", "s" * 20)
     monkeypatch.setenv("LLAIS_TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.timezone == "Europe/London" and settings.tz.key == "Europe/London"
     monkeypatch.setenv("LLAIS_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus'"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_a_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLAIS_SECRET_KEY", raising=False)
     env = tmp_path / ".env"
     env.write_text("LLAIS_SECRET_KEY=from-dotenv-file-123456\nLLAIS_LOG_LEVEL=WARNING\n")
-    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env)
     assert settings.secret_key.get_secret_value() == "from-dotenv-file-123456"
 
 
