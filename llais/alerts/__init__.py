@@ -16,7 +16,7 @@ from llais.alerts.render import (
     parse_ack,
     render_alert,
 )
-from llais.alerts.schedule import build_scheduler, run_dispatch, scheduled
+from llais.alerts.schedule import add_dispatch_job, build_scheduler, run_dispatch, scheduled
 from llais.alerts.sender import AlertSender, TelegramAlertSender
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "RunReport",
     "TelegramAlertSender",
     "ack_payload",
+    "add_dispatch_job",
     "build_scheduler",
     "local_time",
     "parse_ack",

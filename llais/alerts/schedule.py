@@ -42,6 +42,14 @@ async def run_dispatch(dispatcher: AlertDispatcher) -> None:
 def build_scheduler(dispatcher: AlertDispatcher, *, every_seconds: float) -> AsyncIOScheduler:
     """A scheduler with the dispatch job: first run straight away, then every ``every_seconds``."""
     scheduler = AsyncIOScheduler(timezone=dispatcher.settings.tz)
+    add_dispatch_job(scheduler, dispatcher, every_seconds=every_seconds)
+    return scheduler
+
+
+def add_dispatch_job(
+    scheduler: AsyncIOScheduler, dispatcher: AlertDispatcher, *, every_seconds: float
+) -> None:
+    """Add the dispatch job to ``scheduler``."""
     scheduler.add_job(
         run_dispatch,
         "interval",
@@ -54,7 +62,6 @@ def build_scheduler(dispatcher: AlertDispatcher, *, every_seconds: float) -> Asy
         next_run_time=utcnow() + timedelta(seconds=1),
         misfire_grace_time=None,
     )
-    return scheduler
 
 
 @asynccontextmanager

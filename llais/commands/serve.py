@@ -8,9 +8,12 @@ import logging
 import signal
 from typing import Any
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.telegram import build_application, quiet_library_loggers, run_bots
-from llais.alerts import AlertDispatcher, TelegramAlertSender, scheduled
+from llais.alerts import AlertDispatcher, TelegramAlertSender, add_dispatch_job
 from llais.app import running_app
+from llais.housekeeping import add_retention_job
 from llais.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,14 +52,19 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             print(NO_TOKEN_HELP)
             return
         log.info("serving %d bot(s)", len(apps))
-        if not staff_token:
+        scheduler = AsyncIOScheduler(timezone=settings.tz)
+        add_retention_job(scheduler, settings, app.sessions)
+        if staff_token:
+            sender = TelegramAlertSender(staff.bot)
+            dispatcher = AlertDispatcher(settings=settings, sessions=app.sessions, sender=sender)
+            add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
+        else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        scheduler.start()
+        try:
             await run_bots(apps, stop, settings)
-            return
-        sender = TelegramAlertSender(staff.bot)
-        dispatcher = AlertDispatcher(settings=settings, sessions=app.sessions, sender=sender)
-        async with scheduled(dispatcher, every_seconds=settings.alert_poll_seconds):
-            await run_bots(apps, stop, settings)
+        finally:
+            scheduler.shutdown(wait=False)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
