@@ -21,6 +21,8 @@ from llais.i18n import parse_language
 LOW_CHECKIN_MEAN = 4.0  # a check-in averaging under 4 of 10 counts as low
 LOW_MOOD = 2  # 😢 or 🙁
 STREAK_TO_OFFER = 3
+# Needs for which crisis lines open now come first even when reached from the help menu.
+SERIOUS_NEEDS = frozenset({"suicide", "self_harm", "abuse", "domestic_abuse", "exploitation"})
 ALERT_KEY = "_alert_id"
 LEVEL_KEY = "_level"
 CATEGORIES_KEY = "_categories"
@@ -156,6 +158,13 @@ async def need_known(call: ActionCall) -> ActionResult:
     return ActionResult("known" if call.data.get("need") else "unknown")
 
 
+async def need_from_concern(call: ActionCall) -> ActionResult:
+    """Signpost for what the safeguarding concern was about."""
+    categories = call.data.get(CATEGORIES_KEY) or ["low_mood"]
+    call.data["need"] = str(categories[0])
+    return ActionResult("ok")
+
+
 async def set_need(call: ActionCall) -> ActionResult:
     """Remember the need a topic flow is about."""
     call.data["need"] = call.args["need"]
@@ -168,7 +177,10 @@ async def signpost(call: ActionCall) -> ActionResult:
     if need == "urgent":
         call.data["contacts"] = call.ports.crisis_text(call.language, call.at)
         return ActionResult("urgent")
-    call.data["contacts"] = await call.ports.support_text([need], call.language, call.at)
+    level = "high" if need in SERIOUS_NEEDS else "low"
+    call.data["contacts"] = await call.ports.support_text(
+        [need], call.language, call.at, level=level
+    )
     return ActionResult("ok")
 
 
@@ -204,6 +216,7 @@ LEARNER_ACTIONS: dict[str, ActionFn] = {
         record_safe_now,
         record_contact_choice,
         need_known,
+        need_from_concern,
         set_need,
         signpost,
         wellbeing_tip,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Engine, Outcome, TurnInput
 from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
+from flows.model import TextStep
 from flows.state import ConversationState
 from llais.channel import Inbound, InboundKind, Reply
 from llais.clock import Clock, utcnow
@@ -33,7 +34,7 @@ from storage.repo import learners as repo
 log = logging.getLogger(__name__)
 
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
-HELP_INTENTS = frozenset({"ask_help", "ask_services", "feeling_low"})
+HELP_FLOW = "help"
 MAX_TEXT = 4000
 
 
@@ -172,8 +173,12 @@ class ConversationService:
     async def _text(self, turn: _Turn, text: str, understanding: Understanding | None) -> Outcome:
         if turn.ports.language is None and turn.state.idle:
             return await self._start(turn, "welcome")
+        asked_free_text = isinstance(self.engine.current_step(turn.state), TextStep)
         answered = await self.engine.answer_text(turn.state, text, self._given(turn))
         if answered is not None:
+            if asked_free_text and understanding and understanding.help_seeking:
+                # "I need someone to talk to" typed as a comment: keep it, then offer support.
+                return await self._then_help(turn, answered, understanding)
             return answered
         flow_id = self._intent_flow(understanding)
         if turn.state.idle:
@@ -189,6 +194,19 @@ class ConversationService:
         if flow_id is not None and understanding and understanding.help_seeking:
             return await self._start(turn, flow_id, interrupt=True)
         return self._say_and_reprompt(turn, "common.use_buttons")
+
+    async def _then_help(
+        self, turn: _Turn, answered: Outcome, understanding: Understanding
+    ) -> Outcome:
+        flow_id = self._intent_flow(understanding) or HELP_FLOW
+        given = TurnInput(language=answered.language, at=self.clock(), ports=turn.ports)
+        follow = await self.engine.start(answered.state, flow_id, given, interrupt=True)
+        return Outcome(
+            answered.replies + follow.replies,
+            answered.effects + follow.effects,
+            follow.state,
+            follow.language,
+        )
 
     def _intent_flow(self, understanding: Understanding | None) -> str | None:
         if understanding is None:

@@ -123,6 +123,8 @@ async def test_a_disclosure_in_the_checkin_comment_interrupts_and_creates_one_al
     assert "call 999 now" in learner.text()
     await learner.press("Yes please")
     assert "safeguarding lead will be told" in learner.text()
+    await learner.press("Carry on")
+    assert "carry on where we were" not in learner.text()  # the comment is not asked again
     assert "Thank you!" in learner.text()  # the check-in carried on and was saved
     async with app.sessions() as session:
         alert = (await session.scalars(select(SafeguardingAlert))).one()
@@ -180,6 +182,28 @@ async def test_a_second_message_in_the_safety_conversation_does_not_duplicate_th
         alert = (await session.scalars(select(SafeguardingAlert))).one()
     assert alert.level in ("high", "critical")  # raised, never a second alert, never lowered
     assert {"bullying", "suicide"} <= set(alert.categories)
+
+
+async def test_after_a_concern_more_support_signposts_for_what_it_was_about(app: App) -> None:
+    learner = PlayedLearner(app.learner)
+    await enrol(learner)
+    await learner.say("people at school keep bullying me every day")
+    await learner.press("No thanks")
+    await learner.press("More support")
+    assert "•" in learner.text()  # matches for bullying, with how to reach them
+    assert "Would you like to talk to someone at school?" in learner.text()
+
+
+async def test_asking_for_help_in_a_comment_keeps_it_and_offers_support(app: App) -> None:
+    learner = PlayedLearner(app.learner)
+    await enrol(learner)
+    await checkin(learner)
+    await learner.say("i need someone to talk to")
+    assert "Thank you!" in learner.text()
+    assert "What would you like help with?" in learner.text()
+    async with app.sessions() as session:
+        checkin_row = (await session.scalars(select(Checkin))).one()
+    assert checkin_row.comment == "i need someone to talk to"
 
 
 async def test_stickers_and_unknown_commands_get_clear_replies(app: App) -> None:
