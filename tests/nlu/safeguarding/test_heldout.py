@@ -129,7 +129,7 @@ def test_welsh_is_as_good_as_english(scores: dict[str, Scores]) -> None:
     assert cy.critical_high == cy.critical
 
 
-@pytest.mark.parametrize("name", ["probe.jsonl", "probe2.jsonl", "probe3.jsonl"])
+@pytest.mark.parametrize("name", ["probe.jsonl", "probe2.jsonl", "probe3.jsonl", "probe4.jsonl"])
 def test_probe_sets_do_not_regress(name: str) -> None:
     """The probe sets (written later, and used to widen the rules) must stay caught."""
     probe = Path(__file__).parent / "data" / name
