@@ -78,19 +78,19 @@ def rows() -> list[dict[str, object]]:
     return load_heldout()
 
 
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("heldout-model")
+    train_model(directory)
+    return directory
+
+
 @pytest.fixture(scope="module", params=["rules", "rules+model"])
 def scores(
-    request: pytest.FixtureRequest,
-    rows: list[dict[str, object]],
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, rows: list[dict[str, object]], model_dir: Path
 ) -> dict[str, Scores]:
-    if request.param == "rules":
-        detector = SafeguardingDetector.load(None)
-    else:
-        directory = tmp_path_factory.mktemp("heldout-model")
-        train_model(directory)
-        detector = SafeguardingDetector.load(directory)
-        assert detector.has_model
+    detector = SafeguardingDetector.load(None if request.param == "rules" else model_dir)
+    assert detector.has_model == (request.param == "rules+model")
     result = score(detector, rows)
     for lang, s in result.items():
         print(  # shown with pytest -s: the figures for the report
@@ -138,3 +138,17 @@ def test_probe_sets_do_not_regress(name: str) -> None:
     assert s.recall >= 0.97, s.missed
     assert s.critical_high == s.critical
     assert s.false_alarm_rate <= 0.05
+
+
+def test_untouched_probe_set_floor(model_dir: Path) -> None:
+    """The last probe set was scored once and never used to change rules or data.
+
+    Its figures are the honest estimate for wording nobody has seen (rules 0.58, rules+model
+    0.67 recall when written); this floor catches regressions, it is not the target.
+    """
+    probe = Path(__file__).parent / "data" / "probe5_untouched.jsonl"
+    rows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line]
+    s = score(SafeguardingDetector.load(model_dir), rows)["all"]
+    assert s.recall >= 0.6
+    assert s.critical_high == s.critical
+    assert s.false_alarms == 0
