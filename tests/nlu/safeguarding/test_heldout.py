@@ -152,3 +152,12 @@ def test_untouched_probe_set_floor(model_dir: Path) -> None:
     assert s.recall >= 0.6
     assert s.critical_high == s.critical
     assert s.false_alarms == 0
+
+
+def test_training_data_holds_no_heldout_message(rows: list[dict[str, object]]) -> None:
+    from nlu.safeguarding import normalise
+    from nlu.safeguarding.training import load_examples
+
+    heldout = {normalise(str(row["text"])) for row in rows}
+    overlap = [text for text, _ in load_examples() if normalise(text) in heldout]
+    assert overlap == []
