@@ -9,6 +9,7 @@ reached the PostgreSQL half is skipped with the reason, except with ``LLAIS_REQU
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import threading
@@ -34,6 +35,18 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 PG_ENV = "LLAIS_TEST_DATABASE_URL"
+
+
+@pytest.fixture(autouse=True)
+def restore_log_levels() -> Iterator[None]:
+    """Put every logger's level back after each test (``llais`` configures logging globally)."""
+    names = ["", *logging.root.manager.loggerDict]
+    levels = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
 REQUIRE_PG = os.environ.get("LLAIS_REQUIRE_POSTGRES") == "1"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -243,17 +242,6 @@ async def test_help_offers_matches_a_tip_and_a_school_contact_request(app: App) 
     assert await count(app, ContactRequest) == 1
 
 
-@pytest.fixture
-def restore_log_levels() -> Iterator[None]:
-    """Put every logger's level back afterwards (configure_logging changes global state)."""
-    names = ["", *logging.root.manager.loggerDict]
-    levels = {name: logging.getLogger(name).level for name in names}
-    yield
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-
-
-@pytest.mark.usefixtures("restore_log_levels")
 async def test_no_message_text_in_logs(app: App, caplog: pytest.LogCaptureFixture) -> None:
     configure_logging(logging.DEBUG)  # even at DEBUG, as llais configures it
     quiet_library_loggers()
