@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
 HELP_FLOW = "help"
+LOW_MOOD_FLOW = "topic_low_mood"
+TOPIC_PREFIX = "topic_"
 MAX_TEXT = 4000
 
 
@@ -183,7 +185,7 @@ class ConversationService:
         flow_id = self._intent_flow(understanding)
         if turn.state.idle:
             if flow_id is None and understanding and understanding.risk.level >= RiskLevel.LOW:
-                flow_id = "topic_low_mood"
+                flow_id = LOW_MOOD_FLOW
             if flow_id is not None:
                 return await self._start(turn, flow_id)
             outcome = await self._start(turn, self.routes.idle)
@@ -191,9 +193,21 @@ class ConversationService:
                 0, Reply(catalogue().get("common.not_understood", turn.language))
             )
             return outcome
-        if flow_id is not None and understanding and understanding.help_seeking:
-            return await self._start(turn, flow_id, interrupt=True)
+        if understanding is not None and self._needs_support(flow_id, understanding):
+            # Not an answer, but the learner said something that matters: answer that kindly
+            # first, then come back to the question.
+            support = flow_id if flow_id and self._supportive(flow_id) else LOW_MOOD_FLOW
+            return await self._start(turn, support, interrupt=True)
         return self._say_and_reprompt(turn, "common.use_buttons")
+
+    def _supportive(self, flow_id: str) -> bool:
+        return flow_id == HELP_FLOW or flow_id.startswith(TOPIC_PREFIX)
+
+    def _needs_support(self, flow_id: str | None, understanding: Understanding) -> bool:
+        """Help-seeking, distress, or a topic that deserves a kind answer before we go on."""
+        if understanding.help_seeking or understanding.risk.level >= RiskLevel.LOW:
+            return True
+        return flow_id is not None and self._supportive(flow_id)
 
     async def _then_help(
         self, turn: _Turn, answered: Outcome, understanding: Understanding

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from typing import Any
 
@@ -20,6 +21,8 @@ def register(sub: Any) -> None:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    logging.getLogger().setLevel(logging.WARNING)  # keep the conversation readable
+
     async def main() -> None:
         async with running_app(settings) as app:
             await run_chat(app.learner, read_line=input, out=sys.stdout, user_id=args.user)

@@ -205,6 +205,20 @@ async def test_asking_for_help_in_a_comment_keeps_it_and_offers_support(app: App
     assert checkin_row.comment == "i need someone to talk to"
 
 
+async def test_distress_typed_at_a_button_question_gets_a_kind_answer_then_the_question(
+    app: App,
+) -> None:
+    learner = PlayedLearner(app.learner)
+    await enrol(learner, "Cymraeg")
+    await learner.command("mood")
+    await learner.press("😢")
+    await learner.say("dwi'n teimlo mor unig a does neb yn malio")
+    assert "Sori, wnes i ddim deall" not in learner.text()
+    await learner.press("Dim nawr")
+    assert "awn ni ymlaen" in learner.text()  # back to the reasons question
+    assert "Gwaith ysgol" in learner.labels()
+
+
 async def test_stickers_and_unknown_commands_get_clear_replies(app: App) -> None:
     learner = PlayedLearner(app.learner)
     await enrol(learner)
