@@ -13,7 +13,7 @@ from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import STAFF_ACTIONS
 from llais.clock import Clock, utcnow
-from llais.conversation import ConversationService
+from llais.learner import LearnerService
 from llais.settings import Settings
 from llais.signposter import build_signposter
 from llais.staff import StaffService
@@ -28,7 +28,7 @@ class App:
     settings: Settings
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    learner: ConversationService
+    learner: LearnerService
     staff: StaffService
 
 
@@ -39,7 +39,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     flowset = load_flowset("learner", LEARNER_ACTIONS)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
-    learner = ConversationService(
+    learner = LearnerService(
         settings=settings,
         sessions=sessions,
         engine=Engine(flowset, LEARNER_ACTIONS),

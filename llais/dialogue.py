@@ -1,0 +1,245 @@
+"""What every bot's conversation service does, whoever it talks to.
+
+For every message: derive the pseudonymous reference, run the safeguarding detector on any free text
+before anything else (outside the transaction, so a slow NLU server never holds a lock), let the
+engine decide, apply the effects and the new state in one transaction, commit, and only then hand
+the replies back to the channel adapter. Subclasses say who the person is, how their effects are
+stored, and how a concern is answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from flows.actions import Ports
+from flows.engine import Engine, Outcome, TurnInput
+from flows.model import TextStep
+from flows.state import ConversationState
+from llais.channel import Inbound, InboundKind, Reply
+from llais.clock import Clock, utcnow
+from llais.i18n import DEFAULT_LANGUAGE, Language, catalogue
+from llais.pseudonym import person_ref
+from llais.settings import Settings
+from nlu.safeguarding import RiskLevel
+from nlu.understand import Understander, Understanding
+from storage.db import AsyncSession
+from storage.repo import learners as state_repo
+
+log = logging.getLogger(__name__)
+
+INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
+MAX_TEXT = 4000
+
+PortsT = TypeVar("PortsT", bound=Ports)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names that differ between bots: message catalogue and the flows to fall back on."""
+
+    messages: str  # catalogue file: "common" or "staff"
+    start_flow: str
+    before_language: frozenset[str]  # flows a person may start before choosing a language
+    help_flow: str
+    low_mood_flow: str
+    topic_prefix: str
+
+
+@dataclass(frozen=True)
+class Turn(Generic[PortsT]):
+    """One message being handled: what arrived, where the person is, and their ports."""
+
+    inbound: Inbound
+    state: ConversationState
+    ports: PortsT
+    language: Language
+
+
+class DialogueService(ABC, Generic[PortsT]):
+    """Implements ``ConversationHandler``; subclasses fill in the person-specific parts."""
+
+    vocabulary: Vocabulary
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        engine: Engine,
+        understander: Understander,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.engine = engine
+        self.understander = understander
+        self.clock = clock
+        self.routes = engine.flowset.routes
+        self._secret = settings.secret_key.get_secret_value()
+
+    # ----- what subclasses provide --------------------------------------------------------
+    async def _intercept(self, inbound: Inbound, ref: str) -> list[Reply] | None:
+        """Handle a message outside the flows (e.g. an alert's Acknowledge button), or None."""
+        return None
+
+    @abstractmethod
+    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
+        """The language the person chose, if they are known."""
+
+    @abstractmethod
+    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> PortsT:
+        """Find or create the person and return the ports bound to them for this turn."""
+
+    @abstractmethod
+    async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
+        """Apply the outcome's effects (and reply address); True when the person was erased."""
+
+    @abstractmethod
+    async def _concern(
+        self, turn: Turn[PortsT], text: str, understanding: Understanding
+    ) -> Outcome:
+        """Answer a safeguarding concern (level medium or above)."""
+
+    # ----- the turn -----------------------------------------------------------------------
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Handle one inbound message; the replies are returned only after the commit."""
+        ref = person_ref(self._secret, inbound.channel, inbound.user_id)
+        early = await self._intercept(inbound, ref)
+        if early is not None:
+            return early
+        text = inbound.text[:MAX_TEXT] if inbound.kind is not InboundKind.CHOICE else ""
+        understanding = None
+        if text.strip():
+            async with self.sessions() as session:
+                hint = await self._stored_language(session, ref)
+            understanding = await self.understander.understand(text, language_hint=hint)
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            ports = await self._open(session, ref, inbound)
+            stored = await state_repo.load_state(session, ref=ref)
+            state = ConversationState.model_validate(stored or {})
+            language = ports.language or (
+                understanding.nlu.language if understanding else DEFAULT_LANGUAGE
+            )
+            turn = Turn(inbound, state, ports, language)
+            outcome = await self._decide(turn, text, understanding)
+            if not await self._persist(session, turn, outcome):
+                await state_repo.save_state(
+                    session, ref=ref, state=outcome.state.model_dump(mode="json"), now=now
+                )
+        log.info(
+            "%s turn kind=%s effects=%s replies=%d",
+            self.vocabulary.messages,
+            inbound.kind.value,
+            ",".join(type(e).__name__ for e in outcome.effects) or "-",
+            len(outcome.replies),
+        )
+        return outcome.replies
+
+    # ----- deciding -----------------------------------------------------------------------
+    async def _decide(
+        self, turn: Turn[PortsT], text: str, understanding: Understanding | None
+    ) -> Outcome:
+        if understanding is not None and understanding.risk.is_concern:
+            return await self._concern(turn, text, understanding)
+        kind = turn.inbound.kind
+        if kind is InboundKind.UNSUPPORTED:
+            return self._say_and_reprompt(turn, "not_text")
+        if kind is InboundKind.COMMAND:
+            return await self._command(turn)
+        if kind is InboundKind.CHOICE:
+            outcome = await self.engine.choose(turn.state, turn.inbound.choice, self._given(turn))
+            return outcome or self._say_and_reprompt(turn, "stale_button")
+        return await self._text(turn, text, understanding)
+
+    def _given(self, turn: Turn[PortsT]) -> TurnInput:
+        return TurnInput(language=turn.language, at=self.clock(), ports=turn.ports)
+
+    async def _start(
+        self,
+        turn: Turn[PortsT],
+        flow_id: str,
+        *,
+        interrupt: bool = False,
+        data: dict[str, object] | None = None,
+    ) -> Outcome:
+        given = self._given(turn)
+        return await self.engine.start(turn.state, flow_id, given, data=data, interrupt=interrupt)
+
+    def _message(self, name: str, language: Language) -> Reply:
+        return Reply(catalogue().get(f"{self.vocabulary.messages}.{name}", language))
+
+    def _say_and_reprompt(self, turn: Turn[PortsT], name: str) -> Outcome:
+        replies = [self._message(name, turn.language)]
+        replies += self.engine.reprompt(turn.state, language=turn.language)
+        return Outcome(replies, [], turn.state, turn.language)
+
+    async def _command(self, turn: Turn[PortsT]) -> Outcome:
+        flow_id = self.routes.commands.get(turn.inbound.command.lower())
+        if flow_id is None:
+            return self._say_and_reprompt(turn, "unknown_command")
+        if turn.ports.language is None and flow_id not in self.vocabulary.before_language:
+            flow_id = self.vocabulary.start_flow  # language first, always
+        return await self._start(turn, flow_id)
+
+    async def _text(
+        self, turn: Turn[PortsT], text: str, understanding: Understanding | None
+    ) -> Outcome:
+        if turn.ports.language is None and turn.state.idle:
+            return await self._start(turn, self.vocabulary.start_flow)
+        asked_free_text = isinstance(self.engine.current_step(turn.state), TextStep)
+        answered = await self.engine.answer_text(turn.state, text, self._given(turn))
+        if answered is not None:
+            if asked_free_text and understanding and understanding.help_seeking:
+                # "I need someone to talk to" typed as a comment: keep it, then offer support.
+                return await self._then_help(turn, answered, understanding)
+            return answered
+        flow_id = self._intent_flow(understanding)
+        if turn.state.idle:
+            if flow_id is None and understanding and understanding.risk.level >= RiskLevel.LOW:
+                flow_id = self.vocabulary.low_mood_flow
+            if flow_id is not None:
+                return await self._start(turn, flow_id)
+            outcome = await self._start(turn, self.routes.idle)
+            outcome.replies.insert(0, self._message("not_understood", turn.language))
+            return outcome
+        if understanding is not None and self._needs_support(flow_id, understanding):
+            # Not an answer, but the person said something that matters: answer that kindly
+            # first, then come back to the question.
+            support = flow_id if flow_id and self._supportive(flow_id) else None
+            return await self._start(turn, support or self.vocabulary.low_mood_flow, interrupt=True)
+        return self._say_and_reprompt(turn, "use_buttons")
+
+    async def _then_help(
+        self, turn: Turn[PortsT], answered: Outcome, understanding: Understanding
+    ) -> Outcome:
+        flow_id = self._intent_flow(understanding) or self.vocabulary.help_flow
+        given = TurnInput(language=answered.language, at=self.clock(), ports=turn.ports)
+        follow = await self.engine.start(answered.state, flow_id, given, interrupt=True)
+        return Outcome(
+            answered.replies + follow.replies,
+            answered.effects + follow.effects,
+            follow.state,
+            follow.language,
+        )
+
+    def _supportive(self, flow_id: str) -> bool:
+        return flow_id == self.vocabulary.help_flow or flow_id.startswith(
+            self.vocabulary.topic_prefix
+        )
+
+    def _needs_support(self, flow_id: str | None, understanding: Understanding) -> bool:
+        """Help-seeking, distress, or a topic that deserves a kind answer before we go on."""
+        if understanding.help_seeking or understanding.risk.level >= RiskLevel.LOW:
+            return True
+        return flow_id is not None and self._supportive(flow_id)
+
+    def _intent_flow(self, understanding: Understanding | None) -> str | None:
+        if understanding is None or understanding.nlu.confidence < INTENT_CONFIDENCE:
+            return None
+        return self.routes.intents.get(understanding.nlu.intent)

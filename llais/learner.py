@@ -1,0 +1,159 @@
+"""The learner bot's conversation service (Telegram and terminal; the web chat later).
+
+A safeguarding concern interrupts whatever is running: the alert for the school's DSL (or the
+authority's contact when there is no school) is one of the turn's effects, so it is committed
+before any reply is sent. A further message in the same safety conversation updates that alert
+(never lowering it) instead of raising a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from flows.effects import RaiseAlert, UpdateAlert
+from flows.engine import Engine, Outcome
+from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
+from flows.state import ConversationState
+from llais.channel import Inbound
+from llais.clock import Clock, utcnow
+from llais.dialogue import DialogueService, Turn, Vocabulary
+from llais.i18n import Language, parse_language
+from llais.ports import LearnerPorts, Signposter
+from llais.settings import Settings
+from nlu.safeguarding import RiskAssessment, RiskLevel
+from nlu.understand import Understander, Understanding
+from storage.apply import ApplyContext, apply_effects
+from storage.db import AsyncSession
+from storage.repo import learners as repo
+
+LEARNER_VOCABULARY = Vocabulary(
+    messages="common",
+    start_flow="welcome",
+    before_language=frozenset({"welcome", "language", "help"}),
+    help_flow="help",
+    low_mood_flow="topic_low_mood",
+    topic_prefix="topic_",
+)
+
+
+class LearnerService(DialogueService[LearnerPorts]):
+    """Implements ``ConversationHandler`` for learners."""
+
+    vocabulary = LEARNER_VOCABULARY
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        engine: Engine,
+        understander: Understander,
+        signposter: Signposter,
+        clock: Clock = utcnow,
+    ) -> None:
+        super().__init__(
+            settings=settings,
+            sessions=sessions,
+            engine=engine,
+            understander=understander,
+            clock=clock,
+        )
+        self.signposter = signposter
+
+    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
+        learner = await repo.get_learner(session, ref=ref)
+        return parse_language(learner.language) if learner else None
+
+    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> LearnerPorts:
+        learner = await repo.get_learner(session, ref=ref)
+        if learner is None:
+            learner = await repo.create_learner(
+                session, ref=ref, channel=inbound.channel, now=self.clock()
+            )
+        return LearnerPorts(
+            session=session,
+            learner=learner,
+            signposter=self.signposter,
+            retention_days=self.settings.free_text_retention_days,
+            checkins=await repo.checkin_count(session, ref=ref),
+        )
+
+    async def _persist(
+        self, session: AsyncSession, turn: Turn[LearnerPorts], outcome: Outcome
+    ) -> bool:
+        learner = turn.ports.learner
+        ctx = ApplyContext(
+            learner=learner,
+            channel=turn.inbound.channel,
+            now=self.clock(),
+            ack_minutes_high=self.settings.alert_ack_minutes_high,
+            ack_minutes_medium=self.settings.alert_ack_minutes_medium,
+        )
+        if await apply_effects(session, outcome.effects, ctx):
+            return True
+        await repo.save_reply_address(
+            session, ref=learner.ref, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
+        )
+        return False
+
+    async def _concern(
+        self, turn: Turn[LearnerPorts], text: str, understanding: Understanding
+    ) -> Outcome:
+        """Interrupt whatever is running; the alert is one of this turn's effects."""
+        risk = understanding.risk
+        level = risk.level.label
+        flow_id = self.routes.on_concern[level]
+        state = turn.state
+        open_alert = self._open_alert(state)
+        if open_alert is not None:
+            open_id, open_level = open_alert
+            update = UpdateAlert(open_id, level=level, categories=risk.categories, cues=risk.cues)
+            if risk.level <= open_level:
+                # Already in the safety conversation for this alert: let the answer through.
+                answered = await self.engine.answer_text(state, text, self._given(turn))
+                outcome = answered or Outcome(
+                    self.engine.reprompt(state, language=turn.language), [], state, turn.language
+                )
+                outcome.effects.insert(0, update)
+                return outcome
+            # A higher level than the open alert: raise it and start the stronger reply.
+            state.current = None
+            outcome = await self._start(
+                turn, flow_id, interrupt=True, data=self._alert_data(open_id, risk)
+            )
+            outcome.effects.insert(0, update)
+            return outcome
+        alert_id = str(uuid.uuid4())
+        alert = RaiseAlert(
+            alert_id=alert_id,
+            level=level,
+            categories=risk.categories,
+            cues=risk.cues,
+            excerpt=text,
+            about_other=risk.about_other,
+        )
+        outcome = await self._start(
+            turn, flow_id, interrupt=True, data=self._alert_data(alert_id, risk)
+        )
+        outcome.effects.insert(0, alert)
+        return outcome
+
+    @staticmethod
+    def _alert_data(alert_id: str, risk: RiskAssessment) -> dict[str, object]:
+        return {
+            ALERT_KEY: alert_id,
+            LEVEL_KEY: risk.level.label,
+            CATEGORIES_KEY: list(risk.categories),
+        }
+
+    def _open_alert(self, state: ConversationState) -> tuple[str, RiskLevel] | None:
+        """The alert whose safety conversation is running now, with its level."""
+        frame = state.current
+        if frame is None or frame.flow not in self.routes.on_concern.values():
+            return None
+        alert_id, level = frame.data.get(ALERT_KEY), frame.data.get(LEVEL_KEY)
+        if not alert_id or not level:
+            return None
+        return str(alert_id), RiskLevel.parse(str(level))
