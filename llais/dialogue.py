@@ -25,6 +25,7 @@ from llais.clock import Clock, utcnow
 from llais.i18n import DEFAULT_LANGUAGE, Language, catalogue
 from llais.pseudonym import person_ref
 from llais.settings import Settings
+from llais.signposter import DirectorySignposter
 from nlu.safeguarding import RiskLevel
 from nlu.understand import Understander, Understanding
 from storage.db import AsyncSession
@@ -72,9 +73,11 @@ class DialogueService(ABC, Generic[PortsT]):
         sessions: async_sessionmaker[AsyncSession],
         engine: Engine,
         understander: Understander,
+        signposter: DirectorySignposter,
         clock: Clock = utcnow,
     ) -> None:
         self.settings = settings
+        self.signposter = signposter
         self.sessions = sessions
         self.engine = engine
         self.understander = understander

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from flows.effects import RaiseAlert, UpdateAlert
-from flows.engine import Engine, Outcome
+from flows.engine import Outcome
 from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
 from flows.state import ConversationState
 from llais.channel import Inbound
-from llais.clock import Clock, utcnow
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.i18n import Language, parse_language
-from llais.ports import LearnerPorts, Signposter
-from llais.settings import Settings
+from llais.ports import LearnerPorts
 from nlu.safeguarding import RiskAssessment, RiskLevel
-from nlu.understand import Understander, Understanding
+from nlu.understand import Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
 from storage.repo import learners as repo
@@ -42,25 +38,6 @@ class LearnerService(DialogueService[LearnerPorts]):
     """Implements ``ConversationHandler`` for learners."""
 
     vocabulary = LEARNER_VOCABULARY
-
-    def __init__(
-        self,
-        *,
-        settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        engine: Engine,
-        understander: Understander,
-        signposter: Signposter,
-        clock: Clock = utcnow,
-    ) -> None:
-        super().__init__(
-            settings=settings,
-            sessions=sessions,
-            engine=engine,
-            understander=understander,
-            clock=clock,
-        )
-        self.signposter = signposter
 
     async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
         learner = await repo.get_learner(session, ref=ref)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from nlu.safeguarding.levels import CATEGORIES
+
 Audience = Literal["learner", "staff", "parent"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
 
@@ -14,18 +16,7 @@ URGENT_LEVELS: frozenset[Level] = frozenset({"high", "critical"})
 TAXONOMY = "llais-needs"
 
 # The safeguarding detector's categories; a concern in one of these goes to the school's DSL.
-SAFEGUARDING_NEEDS: tuple[str, ...] = (
-    "suicide",
-    "self_harm",
-    "abuse",
-    "domestic_abuse",
-    "exploitation",
-    "bullying",
-    "substance",
-    "eating",
-    "running_away",
-    "harm_others",
-)
+SAFEGUARDING_NEEDS: tuple[str, ...] = CATEGORIES
 
 WELLBEING_NEEDS: tuple[str, ...] = (
     "anxiety",

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from flows.engine import Engine, Outcome
+from flows.engine import Outcome
 from flows.learner_actions import CATEGORIES_KEY, LEVEL_KEY
 from llais.alerts.render import parse_ack
 from llais.channel import Inbound, InboundKind, Reply
-from llais.clock import Clock, utcnow
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.i18n import Language, parse_language
-from llais.settings import Settings
-from llais.signposter import DirectorySignposter
 from llais.staff.acknowledge import acknowledge_alert
 from llais.staff.apply import ALERT_ROLES, apply_staff_effects
 from llais.staff.ports import StaffPorts
-from nlu.understand import Understander, Understanding
+from nlu.understand import Understanding
 from storage.db import AsyncSession
 from storage.repo import staff as repo
 
@@ -44,25 +39,6 @@ class StaffService(DialogueService[StaffPorts]):
     """Implements ``ConversationHandler`` for the staff bot."""
 
     vocabulary = STAFF_VOCABULARY
-
-    def __init__(
-        self,
-        *,
-        settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        engine: Engine,
-        understander: Understander,
-        signposter: DirectorySignposter,
-        clock: Clock = utcnow,
-    ) -> None:
-        super().__init__(
-            settings=settings,
-            sessions=sessions,
-            engine=engine,
-            understander=understander,
-            clock=clock,
-        )
-        self.signposter = signposter
 
     async def _intercept(self, inbound: Inbound, ref: str) -> list[Reply] | None:
         alert_id = parse_ack(inbound.choice) if inbound.kind is InboundKind.CHOICE else None

@@ -1,7 +1,6 @@
 """Alert delivery uses the staff bot's fixtures: the real app, two Bot API doubles and a clock."""
 
 from tests.staff.conftest import (
-    app,
     clock,
     intent_model_dir,
     learner_api,
@@ -9,4 +8,4 @@ from tests.staff.conftest import (
     staff_api,
 )
 
-__all__ = ["app", "clock", "intent_model_dir", "learner_api", "settings", "staff_api"]
+__all__ = ["clock", "intent_model_dir", "learner_api", "settings", "staff_api"]

@@ -12,9 +12,7 @@ import pytest
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import TelegramApp, build_application, run_polling_until
-from llais.app import App, build_app
 from llais.channel import ConversationHandler
-from llais.commands.demo import seed_demo
 from llais.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.training_data import load_training_data
@@ -77,17 +75,6 @@ def settings(database_url: str, intent_model_dir: Path, staff_api: BotApiDouble)
         telegram_base_url=staff_api.base_url,
         telegram_base_file_url=staff_api.base_file_url,
     )
-
-
-@pytest.fixture
-async def app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
-    """The real app on the test database, with the demo school seeded."""
-    await seed_demo(settings.database_url)
-    built = await build_app(settings, clock=clock)
-    try:
-        yield built
-    finally:
-        await built.db.dispose()
 
 
 def bot_for(
