@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "llais.commands.demo",
     "llais.commands.chat",
     "llais.commands.serve",
+    "llais.commands.school",
     "signposting.cli",
     "nlu.cli",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from llais.commands.demo import seed_demo
 from llais.settings import PLACEHOLDER_SECRET, Settings
 from storage.db import make_engine, make_sessionmaker
 from storage.models import EnrolmentCode, School
+from tests.support.learner import PlayedLearner
 
 
 def test_the_placeholder_secret_is_refused_outside_demo_mode(
@@ -100,3 +102,35 @@ async def test_the_terminal_chat_runs_the_same_flows(app: App) -> None:
     assert "#1 Cymraeg   #2 English" in screen
     assert "Ysgol Llais Demo, Year 7" in screen
     assert "Check-ins: 0" in screen
+
+
+async def test_a_school_records_its_own_contacts_and_learners_see_them_first(
+    app: App,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LLAIS_SECRET_KEY", settings.secret_key.get_secret_value())
+    monkeypatch.setenv("LLAIS_DATABASE_URL", settings.database_url)
+    argv = [
+        "school", "contact", "add", "--school", "DEMO-Y9", "--role", "wellbeing_lead",
+        "--label", "Mrs Jones, wellbeing lead", "--label-cy", "Mrs Jones, arweinydd lles",
+        "--how", "Room 12 at break", "--how-cy", "Ystafell 12 amser egwyl",
+    ]  # fmt: skip
+    assert await asyncio.to_thread(main, argv) == 0
+    assert await asyncio.to_thread(main, ["school", "contact", "list", "--school", "DEMO-Y7"]) == 0
+    assert "Mrs Jones" in capsys.readouterr().out
+    bad = ["school", "contact", "add", "--school", "NOPE", "--role", "elsa", "--label", "x",
+           "--how", "y"]  # fmt: skip
+    assert await asyncio.to_thread(main, bad) == 1
+    assert "No school has the id or enrolment code 'NOPE'" in capsys.readouterr().err
+
+    learner = PlayedLearner(app.learner)
+    await learner.command("start")
+    await learner.press("English")
+    await learner.press("OK, got it")
+    await learner.say("DEMO-Y9")
+    await learner.command("help")
+    await learner.press("Friends")
+    first = learner.text().split("•")[1]
+    assert "Mrs Jones" in first and "Room 12" in first
