@@ -21,7 +21,7 @@ from nlu.safeguarding.levels import CATEGORIES, RiskLevel
 from nlu.safeguarding.normalise import squeeze
 from nlu.safeguarding.welsh import mut
 
-RULE_FILES = ("rules_en.yml", "rules_cy.yml")
+RULE_FILES = ("rules_en.yml", "rules_cy.yml", "rules_families.yml")
 
 # Kinds that set a level of their own, with their default level.
 LEVEL_KINDS: dict[str, RiskLevel] = {
