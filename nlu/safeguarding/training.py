@@ -18,6 +18,8 @@ LABELS: tuple[str, ...] = ("none", "low", *CATEGORIES)
 _DATA = "nlu.safeguarding.data"
 _EXAMPLES = "training.csv"
 _LEXICON = "lexicon_construct_tracker.csv"
+# Inverse regularisation strength of the logistic regression (chosen by cross-validation).
+REGULARISATION = 8.0
 
 
 def load_examples() -> list[tuple[str, str]]:
@@ -47,7 +49,7 @@ def fit() -> RiskModel:
     labels = [label for _, label in pairs]
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform(texts)
-    classifier = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced")
+    classifier = LogisticRegression(C=REGULARISATION, max_iter=3000, class_weight="balanced")
     classifier.fit(matrix, labels)
     vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
     coef = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)
