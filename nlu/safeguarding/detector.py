@@ -9,6 +9,7 @@ from nlu.safeguarding.levels import RiskAssessment, RiskLevel
 from nlu.safeguarding.model import RiskModel
 from nlu.safeguarding.normalise import normalise
 from nlu.safeguarding.rules import assess_rules
+from nlu.safeguarding.situations import assess_situations
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class SafeguardingDetector:
         """Return the risk level, categories and cues for ``text``."""
         try:
             norm = normalise(text)
-            result = assess_rules(norm)
+            result = assess_rules(norm).raised_with(assess_situations(norm))
             if self._model is not None:
                 result = result.raised_with(self._model.assess(norm))
             return result
