@@ -129,7 +129,9 @@ def test_welsh_is_as_good_as_english(scores: dict[str, Scores]) -> None:
     assert cy.critical_high == cy.critical
 
 
-@pytest.mark.parametrize("name", ["probe.jsonl", "probe2.jsonl", "probe3.jsonl", "probe4.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["probe.jsonl", "probe2.jsonl", "probe3.jsonl", "probe4.jsonl", "probe6.jsonl"]
+)
 def test_probe_sets_do_not_regress(name: str) -> None:
     """The probe sets (written later, and used to widen the rules) must stay caught."""
     probe = Path(__file__).parent / "data" / name
@@ -144,7 +146,8 @@ def test_untouched_probe_set_floor(model_dir: Path) -> None:
     """The last probe set was scored once and never used to change rules or data.
 
     Its figures are the honest estimate for wording nobody has seen (rules 0.58, rules+model
-    0.67 recall when written); this floor catches regressions, it is not the target.
+    0.67 recall when written; 0.76 after the cue families and wider training data, which were
+    written without looking at it); this floor catches regressions, it is not the target.
     """
     probe = Path(__file__).parent / "data" / "probe5_untouched.jsonl"
     rows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line]
@@ -152,6 +155,31 @@ def test_untouched_probe_set_floor(model_dir: Path) -> None:
     assert s.recall >= 0.6
     assert s.critical_high == s.critical
     assert s.false_alarms == 0
+
+
+def test_second_untouched_probe_set_floor(model_dir: Path) -> None:
+    """Probe 7 (deliberately oblique wording) was written after the cue families, never tuned on.
+
+    Rules+model recall 0.50 on first run (0.33 for the detector before the cue families); it
+    shares vocabulary with later training rows, so today's figure overstates unseen wording.
+    Its two critical messages (counted-out pills) are still missed: a known gap.
+    """
+    probe = Path(__file__).parent / "data" / "probe7_untouched.jsonl"
+    rows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line]
+    s = score(SafeguardingDetector.load(model_dir), rows)["all"]
+    assert s.recall >= 0.45
+    assert s.false_alarms <= 1  # "end it all lol jk" gets a gentle check by design
+
+
+def test_false_alarms_on_fresh_everyday_and_figurative_speech(model_dir: Path) -> None:
+    """Look-alikes of every cue family (giving things away, goodbyes, marks, secrets, owing)."""
+    negatives = Path(__file__).parent / "data" / "negatives.jsonl"
+    rows = [json.loads(line) for line in negatives.read_text(encoding="utf-8").splitlines() if line]
+    scores = score(SafeguardingDetector.load(model_dir), rows)
+    assert scores["all"].negatives == len(rows) >= 70
+    for lang in ("en", "cy"):
+        assert scores[lang].false_alarm_rate <= 0.05 + 1 / scores[lang].negatives
+    assert scores["all"].false_alarm_rate <= 0.05
 
 
 def test_training_data_holds_no_heldout_message(rows: list[dict[str, object]]) -> None:
