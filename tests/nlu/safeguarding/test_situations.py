@@ -159,6 +159,11 @@ CRITICAL = [
     ("going to stab him after school tomorrow", "harm_others"),
     ("dwi'n dod â chyllell i'r ysgol fory", "harm_others"),
     ("dwi'n mynd i drywanu o ar ôl ysgol fory", "harm_others"),
+    ("took my whole prescription", "suicide"),
+    ("dwi di yfed cannydd", "suicide"),
+    ("dwi di cymryd nhw i gyd", "suicide"),
+    ("my friend texted goodbye and isnt answering", "suicide"),
+    ("mae ffrind fi wedi cymryd rhywbeth a dydy o ddim yn ateb", "suicide"),
     # code-switching
     ("dwi di cymryd all the pills", "suicide"),
     ("just took yr holl dabledi", "suicide"),
@@ -193,6 +198,10 @@ EVERYDAY = [
     "dwi'n mynd a cyllell fara i'r picnic",
     "dwi'n mynd i drywanu'r balŵn efo pin fory yn y parti",
     "mae'r ffilm yn llawn gwaed ym mhobman",
+    "dwi di cymryd nhw i gyd fel ddeudodd y doctor",
+    "my friend took the bus and isnt answering",
+    "ma ffrind fi di cymryd bws a dydy hi ddim yn ateb",
+    "my friend isnt answering my texts",
 ]
 
 
