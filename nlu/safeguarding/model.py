@@ -26,8 +26,8 @@ SUBDIR = "safeguarding"
 _META = "model.json"
 _WEIGHTS = "weights.npz"
 # The summed probability of the concern categories needed to raise a gentle check. Chosen by
-# 5-fold cross-validation (repeated 3 times) on the training data: recall 0.50 of concerns while
-# raising 3% of the (deliberately figurative) "none" examples. 0.80 gives 0.64 at 6% and looked
+# 5-fold cross-validation (repeated 3 times) on the training data: recall 0.51 of concerns while
+# raising 4% of the (deliberately figurative) "none" examples. 0.80 gives 0.64 at 6% and looked
 # fine on our own negatives, but raised false alarms on the independent set past its floor
 # (tests/nlu/test_independent_probe.py), so it stays at 0.85. The model is a safety net behind
 # the rules: it can only raise, and only to medium.
