@@ -56,6 +56,8 @@ _TOKEN = re.compile(r"\S+")
 _WELSH_CLITIC = re.compile(r"(?<=[a-z])'(n|r|w)\b")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _SQUEEZE_TEXT = re.compile(r"([a-z])\1+")
+# Squeezing would turn "noose" into "nose"; the word is renamed first (rules say "ligature").
+_NOOSE = re.compile(r"(?<![a-z])no{2,}s+e*s?(?![a-z])")
 _SQUEEZE_PATTERN = re.compile(r"(?<!\\)([a-z])\1+")
 
 # Misspellings and run-together forms, keyed by their squeezed spelling.
@@ -177,6 +179,7 @@ def normalise(text: str) -> str:
     text = _NOT_WORD.sub(" ", text)
     # Run-together phrases ("iwanttodie") are split before squeezing joins their letters.
     text = " ".join(_segment(w) if len(w) >= 8 else w for w in text.split())
+    text = _NOOSE.sub("ligature", text)
     text = _SQUEEZE_TEXT.sub(r"\1", text)
     words = [_TOKEN_MAP.get(w, w) for w in text.split()]
     return " ".join(words)

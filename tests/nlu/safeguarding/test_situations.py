@@ -293,3 +293,17 @@ def test_situations_are_fast() -> None:
     for norm in norms:
         assess_situations(norm)
     assert (time.perf_counter() - started) / len(norms) < 0.001
+
+
+@pytest.mark.parametrize(
+    "text", ["my nose is bleeding and it wont stop", "took the whole packet of crisps lol"]
+)
+def test_everyday_look_alikes_of_means_are_not_concerns(text: str) -> None:
+    assert SafeguardingDetector().assess(text).level < RiskLevel.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text", ["the noose is in my wardrobe", "n00se is ready", "ive took the whole packet"]
+)
+def test_squeezing_letters_keeps_a_noose_a_noose(text: str) -> None:
+    assert SafeguardingDetector().assess(text).level == RiskLevel.CRITICAL
