@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.telegram import TelegramApp
 from llais.alerts import AlertDispatcher, TelegramAlertSender, scheduled
 from llais.app import App, build_app
 from llais.pseudonym import person_ref
@@ -34,6 +35,31 @@ OTHER_STAFF = 620004
 DISCLOSURE = "my dad hits me when he's been drinking"
 
 
+def dispatcher_for(app: App, staff_bot: TelegramApp, clock: Clock) -> AlertDispatcher:
+    """The alert job's dispatcher, sending through the staff bot, on the test's clock."""
+    return AlertDispatcher(
+        settings=app.settings,
+        sessions=app.sessions,
+        sender=TelegramAlertSender(staff_bot.bot),
+        clock=clock,
+    )
+
+
+async def enrol_year10(played: PlayedLearner) -> None:
+    """Choose English, read the welcome and enrol in Year 10 of the demo school."""
+    await played.command("start")
+    await played.press("English")
+    await played.press("OK, got it")
+    await played.say("DEMO-Y10")
+
+
+async def year10_learner(app: App) -> PlayedLearner:
+    """A learner enrolled in Year 10, ready to type."""
+    played = PlayedLearner(app.learner, user_id=str(LEARNER))
+    await enrol_year10(played)
+    return played
+
+
 async def _only_alert(app: App) -> SafeguardingAlert:
     async with app.sessions() as session:
         [alert] = (await session.scalars(select(SafeguardingAlert))).all()
@@ -42,10 +68,7 @@ async def _only_alert(app: App) -> SafeguardingAlert:
 
 async def _learner_discloses(played: PlayedLearner) -> None:
     """A Year 10 learner enrols, discloses abuse, says they're safe and wants a trusted adult."""
-    await played.command("start")
-    await played.press("English")
-    await played.press("OK, got it")
-    await played.say("DEMO-Y10")
+    await enrol_year10(played)
     assert "Year 10" in played.text()
     await played.say(DISCLOSURE)
     assert "Are you safe right now?" in played.text()
@@ -59,12 +82,7 @@ async def test_a_disclosure_reaches_the_dsl_in_welsh_and_is_acknowledged_with_on
 ) -> None:
     learner_bot = bot_for(learner_api, app.settings, app.learner, staff=False)
     staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
-    dispatcher = AlertDispatcher(
-        settings=app.settings,
-        sessions=app.sessions,
-        sender=TelegramAlertSender(staff_bot.bot),
-        clock=clock,
-    )
+    dispatcher = dispatcher_for(app, staff_bot, clock)
     async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
         await link_staff(staff_api, DSL, "DEMO-DSL", language="Cymraeg")
         await link_staff(staff_api, OTHER_STAFF, "DEMO-STAFF")
@@ -130,12 +148,7 @@ async def test_an_unacknowledged_alert_goes_to_the_deputy_then_the_authority_acr
         await link_staff(staff_api, DEPUTY, "DEMO-DEPUTY")
         await link_staff(staff_api, AUTHORITY, "DEMO-AUTHORITY")
         await _learner_discloses(PlayedLearner(app.learner, user_id=str(LEARNER)))
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
+        dispatcher = dispatcher_for(app, staff_bot, clock)
         first = await dispatcher.run_once()
         repeat = await dispatcher.run_once()  # nothing new: nobody gets it twice
         clock.now += timedelta(minutes=14)
@@ -158,12 +171,7 @@ async def test_an_unacknowledged_alert_goes_to_the_deputy_then_the_authority_acr
     restarted = await build_app(settings, clock=clock)
     try:
         staff_bot = bot_for(staff_api, restarted.settings, restarted.staff, staff=True)
-        dispatcher = AlertDispatcher(
-            settings=restarted.settings,
-            sessions=restarted.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
+        dispatcher = dispatcher_for(restarted, staff_bot, clock)
         async with polling(staff_bot, staff_api), scheduled(dispatcher, every_seconds=60):
             # the scheduler's first run, a second after start, finds the alert overdue
             for who in (DSL, DEPUTY, AUTHORITY):
@@ -219,12 +227,7 @@ async def test_an_alert_without_a_school_goes_to_the_authority(
         await played.press("OK, got it")
         await played.press("Skip")
         await played.say("I want to kill myself")
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
+        dispatcher = dispatcher_for(app, staff_bot, clock)
         report = await dispatcher.run_once()
         [*_, sent] = await staff_api.wait_for_messages(AUTHORITY, 5)
         # a safeguarding lead of a school cannot acknowledge another's (or no school's) alert
@@ -249,17 +252,8 @@ async def test_answers_given_after_delivery_reach_the_dsl_as_an_update(
     staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
     async with polling(staff_bot, staff_api):
         await link_staff(staff_api, DSL, "DEMO-DSL")
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
-        played = PlayedLearner(app.learner, user_id=str(LEARNER))
-        await played.command("start")
-        await played.press("English")
-        await played.press("OK, got it")
-        await played.say("DEMO-Y10")
+        dispatcher = dispatcher_for(app, staff_bot, clock)
+        played = await year10_learner(app)
         await played.say(DISCLOSURE)
         first = await dispatcher.run_once()  # before the learner answers "are you safe?"
         before = staff_api.messages_to(DSL)[-1].text
@@ -282,12 +276,7 @@ async def test_with_no_dsl_linked_an_alert_goes_straight_to_the_authority_then_r
     async with polling(staff_bot, staff_api):
         await link_staff(staff_api, AUTHORITY, "DEMO-AUTHORITY")
         await _learner_discloses(PlayedLearner(app.learner, user_id=str(LEARNER)))
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
+        dispatcher = dispatcher_for(app, staff_bot, clock)
         first = await dispatcher.run_once()
         straight = staff_api.messages_to(AUTHORITY)[-1].text
         clock.now += timedelta(minutes=16)
@@ -312,12 +301,7 @@ async def test_after_downtime_an_overdue_alert_catches_up_to_the_authority_at_on
         await link_staff(staff_api, DSL, "DEMO-DSL")
         await link_staff(staff_api, AUTHORITY, "DEMO-AUTHORITY")
         await _learner_discloses(PlayedLearner(app.learner, user_id=str(LEARNER)))
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
+        dispatcher = dispatcher_for(app, staff_bot, clock)
         await dispatcher.run_once()
         clock.now += timedelta(minutes=40)  # both the 15- and the 30-minute deadlines passed
         late = await dispatcher.run_once()
@@ -335,17 +319,8 @@ async def test_an_answer_given_after_acknowledgement_still_reaches_the_dsl(
     staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
     async with polling(staff_bot, staff_api):
         await link_staff(staff_api, DSL, "DEMO-DSL")
-        dispatcher = AlertDispatcher(
-            settings=app.settings,
-            sessions=app.sessions,
-            sender=TelegramAlertSender(staff_bot.bot),
-            clock=clock,
-        )
-        played = PlayedLearner(app.learner, user_id=str(LEARNER))
-        await played.command("start")
-        await played.press("English")
-        await played.press("OK, got it")
-        await played.say("DEMO-Y10")
+        dispatcher = dispatcher_for(app, staff_bot, clock)
+        played = await year10_learner(app)
         await played.say(DISCLOSURE)
         await dispatcher.run_once()
         await turn(staff_api, DSL, staff_api.press(DSL, "✅ Acknowledge"), "Acknowledged at")
