@@ -274,7 +274,12 @@ class Engine:
                     frame.data[f"_item_{frame.step}"] = step.items[index].id
                 turn.replies.append(prompt_for(frame, step, turn.language))
                 return
-        log.error("flow %s ran %d steps without waiting; stopping", frame, MAX_STEPS_PER_TURN)
+        stuck = turn.state.current
+        log.error(
+            "flow %s ran %d steps without waiting; stopping",
+            stuck.flow if stuck else "-",
+            MAX_STEPS_PER_TURN,
+        )
         turn.state.current = None
 
     async def _act(self, turn: _Turn, frame: Frame, step: ActionStep) -> None:

@@ -17,6 +17,7 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
+from nlu.safeguarding.levels import RiskLevel
 from storage.db import AsyncSession
 from storage.models import (
     Checkin,
@@ -28,7 +29,6 @@ from storage.models import (
 )
 from storage.repo.learners import erase_learner
 
-LEVEL_ORDER = ("none", "low", "medium", "high", "critical")
 EXCERPT_CHARS = 500
 
 
@@ -46,7 +46,7 @@ class ApplyContext:
 def _higher(a: str, b: str | None) -> str:
     if b is None:
         return a
-    return a if LEVEL_ORDER.index(a) >= LEVEL_ORDER.index(b) else b
+    return a if RiskLevel.parse(a) >= RiskLevel.parse(b) else b
 
 
 def _merge(existing: list[str], extra: tuple[str, ...]) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from flows.learner_actions import LOW_CHECKIN_MEAN, LOW_MOOD
 from storage.db import AsyncSession
 from storage.models import (
     Checkin,
@@ -18,9 +19,6 @@ from storage.models import (
     ReplyAddress,
     SafeguardingAlert,
 )
-
-LOW_CHECKIN_MEAN = 4.0
-LOW_MOOD = 2
 
 
 async def get_learner(session: AsyncSession, *, ref: str) -> Learner | None:
