@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from storage.aggregate import SCHOOL, Publication, Row, Spec
+from storage.aggregate import SCHOOL, Policy, Publication, Row, Spec, Unit
 
 Key = frozenset[tuple[str, str]]
 
@@ -23,18 +23,47 @@ def levels_of(row: Row) -> dict[str, str]:
     return {SCHOOL: row.school, **row.dims}
 
 
-def true_count(rows: Sequence[Row], key: Key) -> int:
-    """Distinct people in the cell."""
-    return len({row.person for row in rows if set(key) <= set(levels_of(row).items())})
+def in_cell(row: Row, key: Key) -> bool:
+    """True when the row belongs to the cell."""
+    return set(key) <= set(levels_of(row).items())
 
 
-def true_sum(rows: Sequence[Row], key: Key, index: int = 0) -> Fraction:
-    """Sum over the cell's people of each person's mean value (a mean is this over the count)."""
-    per_person: dict[str, list[Fraction]] = {}
-    for row in rows:
-        if set(key) <= set(levels_of(row).items()):
+class Truth:
+    """The true figures of any cell, by brute force over the rows (cached per cell)."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = rows
+        self._members: dict[Key, list[int]] = {}
+
+    def _of(self, key: Key) -> list[Row]:
+        if key not in self._members:
+            self._members[key] = [i for i, row in enumerate(self.rows) if in_cell(row, key)]
+        return [self.rows[i] for i in self._members[key]]
+
+    def count(self, key: Key) -> int:
+        """Distinct people in the cell."""
+        return len({row.person for row in self._of(key)})
+
+    def schools(self, key: Key) -> set[str]:
+        """The schools the cell draws on."""
+        return {row.school for row in self._of(key)}
+
+    def n(self, key: Key, unit: Unit) -> int:
+        """What the cell counts: distinct people, or distinct records."""
+        if unit is Unit.PEOPLE:
+            return self.count(key)
+        self._of(key)
+        return len({self.rows[i].record or str(i) for i in self._members[key]})
+
+    def sum(self, key: Key, index: int = 0) -> Fraction:
+        """Sum over the cell's people of each person's mean value (a mean is this / count)."""
+        per_person: dict[str, list[Fraction]] = {}
+        for row in self._of(key):
             per_person.setdefault(row.person, []).append(Fraction(row.values[index]))
-    return sum((sum(vs) / len(vs) for vs in per_person.values()), Fraction(0))
+        total = Fraction(0)
+        for values in per_person.values():
+            total += sum(values, Fraction(0)) / len(values)
+        return total
 
 
 def published_keys(publication: Publication) -> dict[Key, bool]:
@@ -48,18 +77,17 @@ def published_keys(publication: Publication) -> dict[Key, bool]:
 
 def relations(spec: Spec, keys: Iterable[Key]) -> list[tuple[Key, list[Key]]]:
     """margin = sum(children) for every table, every margin and every dimension summed over."""
-    keys = set(keys)
+    by_dims: dict[frozenset[str], list[Key]] = {}
+    for key in keys:
+        by_dims.setdefault(frozenset(d for d, _ in key), []).append(key)
     found: dict[tuple[Key, str], list[Key]] = {}
     for table in spec.tables:
         for size in range(len(table)):
             for subset in combinations(table, size):
                 for over in set(table) - set(subset):
-                    for margin in keys:
-                        if {d for d, _ in margin} != set(subset):
-                            continue
-                        children = [
-                            k for k in keys if {d for d, _ in k} == {*subset, over} and margin <= k
-                        ]
+                    finer = by_dims.get(frozenset((*subset, over)), [])
+                    for margin in by_dims.get(frozenset(subset), []):
+                        children = [key for key in finer if margin <= key]
                         if children:
                             found[margin, over] = sorted(children, key=sorted)
     return [(margin, children) for (margin, _), children in found.items()]
@@ -118,34 +146,90 @@ def solve(
     return Solution(recovered=recovered)
 
 
-def attack_counts(rows: Sequence[Row], spec: Spec, publication: Publication) -> Solution:
+def attack_counts(truth: Truth, spec: Spec, publication: Publication) -> Solution:
     """Recover withheld counts from the published counts of every table of the period."""
     seen = published_keys(publication)
-    known = {key: Fraction(true_count(rows, key)) for key, shown in seen.items() if shown}
+    known = {key: Fraction(truth.n(key, spec.unit)) for key, shown in seen.items() if shown}
     hidden = [key for key, shown in seen.items() if not shown]
     return solve(relations(spec, seen), known, hidden)
 
 
-def attack_means(rows: Sequence[Row], spec: Spec, publication: Publication) -> Solution:
+def attack_means(truth: Truth, spec: Spec, publication: Publication) -> Solution:
     """Recover withheld SUMS (so means) even knowing every count, withheld ones included.
 
     A published mean times its (exact) count is a published sum; sums add up like counts.
     """
     seen = published_keys(publication)
-    known = {key: true_sum(rows, key) for key, shown in seen.items() if shown}
+    known = {key: truth.sum(key) for key, shown in seen.items() if shown}
     hidden = [key for key, shown in seen.items() if not shown]
     return solve(relations(spec, seen), known, hidden)
 
 
-def attack_school_view(
-    rows: Sequence[Row], spec: Spec, publication: Publication, school: str
-) -> Solution:
+def attack_school_view(truth: Truth, spec: Spec, publication: Publication, school: str) -> Solution:
     """What a school lead can work out from their own view: own school + authority-wide cells.
 
     Every cell of every other school is unknown to them, published to officers or not.
     """
     everything = published_keys(publication)
     view = published_keys(publication.for_school(school))
-    known = {key: Fraction(true_count(rows, key)) for key, shown in view.items() if shown}
+    known = {key: Fraction(truth.n(key, spec.unit)) for key, shown in view.items() if shown}
     unknown = [key for key in everything if key not in known]
     return solve(relations(spec, everything), known, unknown)
+
+
+def officer_leaks(truth: Truth, spec: Spec, publication: Publication) -> list[str]:
+    """Everything an officer (who sees all tables) can work out that the rule forbids.
+
+    * a withheld cell from fewer than k people;
+    * a withheld cell of a single school (every one protects such a cell);
+    * the total of the cells of one relation that stay unknown once its margin is known,
+      when it comes from fewer than k people (e.g. two small schools' year 7 together).
+
+    An authority-wide cell withheld because it draws on two or fewer schools may be worked out
+    here: it is the sum of school figures an officer already sees.
+    """
+    k = publication.policy.k
+    seen = published_keys(publication)
+    solution = attack_counts(truth, spec, publication)
+    known = {key for key, shown in seen.items() if shown} | set(solution.recovered)
+    found = [
+        f"cell {sorted(key)} = {value}"
+        for key, value in solution.recovered.items()
+        if truth.count(key) < k or SCHOOL in dict(key)
+    ]
+    for margin, children in relations(spec, seen):
+        rest = [child for child in children if child not in known]
+        if margin in known and rest and sum(truth.count(c) for c in rest) < k:
+            found.append(f"sum of {[sorted(c) for c in rest]} under {sorted(margin)}")
+    return found
+
+
+def lead_leaks(truth: Truth, spec: Spec, publication: Publication, school: str) -> list[str]:
+    """Everything a school lead can work out from their view that the rule forbids.
+
+    * any cell of another school (published to officers or not);
+    * a withheld authority-wide cell that passes neither threshold and involves other schools;
+    * a sum of unknown cells of one relation that involves exactly one other school.
+    """
+    policy: Policy = publication.policy
+    seen = published_keys(publication)
+    view = published_keys(publication.for_school(school))
+    solution = attack_school_view(truth, spec, publication, school)
+    known = {key for key, shown in view.items() if shown} | set(solution.recovered)
+    found = []
+    for key in solution.recovered:
+        levels = dict(key)
+        if levels.get(SCHOOL, school) != school:
+            found.append(f"other school's cell {sorted(key)}")
+        elif SCHOOL not in levels and not view[key]:
+            schools = truth.schools(key)
+            small = truth.count(key) < policy.k or len(schools) < policy.min_schools
+            if small and schools - {school}:
+                found.append(f"withheld authority cell {sorted(key)}")
+    for margin, children in relations(spec, seen):
+        rest = [child for child in children if child not in known]
+        if margin in known and rest:
+            others = set().union(*(truth.schools(c) for c in rest)) - {school}
+            if len(others) == 1:
+                found.append(f"one other school in {[sorted(c) for c in rest]}")
+    return found
