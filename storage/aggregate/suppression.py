@@ -21,7 +21,7 @@ from enum import Flag, auto
 
 from storage.aggregate.cells import CellStats, Key
 from storage.aggregate.linalg import determined_columns
-from storage.aggregate.model import Policy
+from storage.aggregate.model import SCHOOL, Policy
 from storage.aggregate.relations import Relation
 
 log = logging.getLogger(__name__)
@@ -139,8 +139,9 @@ class _Audit:
     fixed: dict[Key, list[int]]
 
 
-def _solve(plan: Plan, relations: Sequence[Relation]) -> _Audit:
-    unknown = sorted(plan.reasons, key=plan.rank)
+def _solve(plan: Plan, relations: Sequence[Relation], known: Iterable[Key] = ()) -> _Audit:
+    """Which withheld cells (less those in ``known``) the relations pin down."""
+    unknown = sorted(set(plan.reasons).difference(known), key=plan.rank)
     column = {key: i for i, key in enumerate(unknown)}
     rows: list[dict[int, int]] = []
     used: list[Relation] = []
@@ -202,6 +203,71 @@ def _complement_remainders(plan: Plan, audit: _Audit) -> int:
     return added
 
 
+def _own_only(plan: Plan) -> dict[str, set[Key]]:
+    """School -> withheld authority-wide cells that only that school contributes to.
+
+    Such a cell equals the school's own cell; when that is shown, the school's lead knows it.
+    """
+    own_cells: dict[tuple[Key, str], Key] = {}
+    for key, cell in plan.cells.items():
+        if cell.fixes_school:
+            school = next(level for dim, level in key if dim == SCHOOL)
+            own_cells[tuple(pair for pair in key if pair[0] != SCHOOL), school] = key
+    found: dict[str, set[Key]] = {}
+    for key in plan.reasons:
+        cell = plan.cells[key]
+        if cell.fixes_school or len(cell.schools) != 1:
+            continue
+        (school,) = cell.schools
+        own = own_cells.get((key, school))
+        if own is not None and not plan.withheld(own):
+            found.setdefault(school, set()).add(key)
+    return found
+
+
+def _lead_remainders(plan: Plan, audit: _Audit, across: Sequence[Relation], school: str) -> int:
+    """What one lead can work out must not leave a single other school (their own taken off)."""
+    enough = plan.policy.min_schools - 1
+    known = set(audit.fixed)
+    for relation in across:
+        if plan.withheld(relation.margin) and relation.margin not in known:
+            continue
+        rest = [k for k in relation.children if plan.withheld(k) and k not in known]
+        others = frozenset().union(*(plan.cells[key].schools for key in rest)) - {school}
+        if not rest or not 0 < len(others) < enough:
+            continue
+        adds = [k for k in relation.children if not plan.cells[k].schools - {school} <= others]
+        chosen = plan.smallest(adds)
+        if chosen is None:
+            sources = [i for key in adds for i in audit.fixed.get(key, [])]
+            chosen = plan.smallest(cell for i in sources for cell in audit.relations[i].cells)
+        if chosen is None:
+            raise AssertionError("a lead's known margin whose unknown part cannot be widened")
+        plan.withhold(chosen, Reason.SECONDARY, full=False)
+        return 1
+    return 0
+
+
+def _lead_audits(plan: Plan, across: Sequence[Relation]) -> int:
+    """Audit the authority-wide cells as each school's lead sees them, own-only cells known."""
+    policy = plan.policy
+    for school, own in sorted(_own_only(plan).items()):
+        audit = _solve(plan, across, known=own)
+        audit.fixed.update({key: [] for key in own})
+        protect = []
+        for key in plan.reasons:
+            cell = plan.cells[key]
+            others = cell.schools - {school}
+            small = len(cell.people) < policy.k or len(others) < policy.min_schools - 1
+            if not cell.fixes_school and key not in own and others and small:
+                protect.append(key)
+        if _complement_determined(plan, audit, protect) or _lead_remainders(
+            plan, audit, across, school
+        ):
+            return 1
+    return 0
+
+
 def protect(plan: Plan) -> Plan:
     """Add secondary suppression until no protected cell can be worked out; return ``plan``."""
     across = [relation for relation in plan.relations if relation.across_schools]
@@ -215,6 +281,8 @@ def protect(plan: Plan) -> Plan:
             continue
         authority = [key for key in plan.reasons if not plan.cells[key].fixes_school]
         if _complement_determined(plan, _solve(plan, across), authority):
+            continue
+        if _lead_audits(plan, across):
             continue
         break
     log.debug(

@@ -208,8 +208,12 @@ def lead_leaks(truth: Truth, spec: Spec, publication: Publication, school: str) 
     """Everything a school lead can work out from their view that the rule forbids.
 
     * any cell of another school (published to officers or not);
-    * a withheld authority-wide cell that passes neither threshold and involves other schools;
+    * a withheld authority-wide cell involving other schools, from fewer than k people or
+      with only one other school in it (less their own school, it is that school's figure);
     * a sum of unknown cells of one relation that involves exactly one other school.
+
+    "All the other schools together" is always known to a lead (the total less their own); the
+    rule allows it when it is at least two schools.
     """
     policy: Policy = publication.policy
     seen = published_keys(publication)
@@ -222,14 +226,13 @@ def lead_leaks(truth: Truth, spec: Spec, publication: Publication, school: str) 
         if levels.get(SCHOOL, school) != school:
             found.append(f"other school's cell {sorted(key)}")
         elif SCHOOL not in levels and not view[key]:
-            schools = truth.schools(key)
-            small = truth.count(key) < policy.k or len(schools) < policy.min_schools
-            if small and schools - {school}:
+            others = truth.schools(key) - {school}
+            if others and (truth.count(key) < policy.k or len(others) < policy.min_schools - 1):
                 found.append(f"withheld authority cell {sorted(key)}")
     for margin, children in relations(spec, seen):
         rest = [child for child in children if child not in known]
         if margin in known and rest:
             others = set().union(*(truth.schools(c) for c in rest)) - {school}
-            if len(others) == 1:
+            if 0 < len(others) < policy.min_schools - 1:
                 found.append(f"one other school in {[sorted(c) for c in rest]}")
     return found

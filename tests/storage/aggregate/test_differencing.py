@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage.aggregate import Policy, Publication, Row, Spec, Unit, publish
+from storage.aggregate import Policy, Publication, Row, Spec, Unit, publish, suppression
 from storage.aggregate.cells import build_cells
 from storage.aggregate.disclosure import render
 from storage.aggregate.relations import build_relations
@@ -102,6 +103,36 @@ def test_a_school_lead_cannot_get_another_school_from_the_authority_figure() -> 
         assert lead_leaks(truth, spec, publication, school) == []
 
 
+def test_a_lead_cannot_use_a_year_only_their_school_has_to_unlock_a_complement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only A has a year 8, so the authority's year 8 is A's own figure: A's lead knows it.
+
+    Withheld as ``[x]``, it is protected by withholding year 7 as well; but A's lead can put
+    year 8 back, get year 7 from the total, and then the south cluster's year 7, which is D's.
+    """
+    cluster = {"A": "north", "B": "north", "C": "north", "D": "south"}
+    sizes = {"A": {"7": 20, "8": 30, "9": 40}, "B": {"7": 15, "9": 40}, "C": {"7": 15, "9": 40}}
+    sizes["D"] = {"7": 12, "9": 40}
+    rows = [
+        row
+        for school, years in sizes.items()
+        for year, n in years.items()
+        for row in learners(school, n, year_group=year, cluster=cluster[school])
+    ]
+    spec = Spec(measure="m", tables=(("school", "year_group"), ("cluster", "year_group")))
+    truth = Truth(rows)
+    publication = publish(rows, spec)
+    assert {school: lead_leaks(truth, spec, publication, school) for school in "ABCD"} == {
+        school: [] for school in "ABCD"
+    }
+    monkeypatch.setattr(suppression, "_lead_audits", lambda plan, across: 0)
+    without = publish(rows, spec)
+    assert lead_leaks(truth, spec, without, "A") == [
+        "withheld authority cell [('cluster', 'south'), ('year_group', '7')]"
+    ]
+
+
 def test_the_checker_finds_two_small_cells_whose_sum_is_exposed() -> None:
     # Secondary suppression that only makes sure no cell stands alone is not enough:
     # A (3) and B (2) hide each other, but the total minus C and D says "5 people".
@@ -142,14 +173,18 @@ MENU = (
     ("school", "band"),
     ("year_group", "band"),
     ("school", "year_group", "band"),
+    ("cluster",),
+    ("cluster", "school"),
+    ("cluster", "year_group"),
 )
 BANDS = ("low", "mid", "high")
 
 
 @st.composite
 def periods(draw: st.DrawFn) -> tuple[list[Row], Spec]:
-    """A random period: 2-6 schools, 1-4 year groups, any mix of tables, people or records."""
+    """A random period: 2-6 schools in 1-3 clusters, 1-4 year groups, any tables, any unit."""
     schools = [f"S{i}" for i in range(draw(st.integers(2, 6)))]
+    clusters = draw(st.integers(1, 3))
     years = [str(7 + i) for i in range(draw(st.integers(1, 4)))]
     unit = draw(st.sampled_from(Unit))
     rows: list[Row] = []
@@ -159,7 +194,11 @@ def periods(draw: st.DrawFn) -> tuple[list[Row], Spec]:
             bands = draw(st.lists(st.sampled_from(BANDS), min_size=n, max_size=n))
             for i, band in enumerate(bands):
                 person = f"{school}-{year}-{i}"
-                dims = {"year_group": year, "band": band}
+                dims = {
+                    "year_group": year,
+                    "band": band,
+                    "cluster": f"K{int(school[1:]) % clusters}",
+                }
                 if unit is Unit.PEOPLE:
                     rows.append(Row(person=person, school=school, dims=dims, values=(i % 11,)))
                 else:  # a few records each, all in the same cell
