@@ -117,33 +117,55 @@ def _fine_cells(rows: Iterable[Row], spec: Spec) -> dict[tuple[str, ...], _Cell]
     return fine
 
 
-def _merge(into: _Cell, part: _Cell) -> None:
-    for ref, contribution in part.people.items():
-        person = into.people.get(ref)
-        if person is None:
-            into.people[ref] = _Person(sums=list(contribution.sums), count=contribution.count)
-        else:
-            person.sums = [a + b for a, b in zip(person.sums, contribution.sums, strict=True)]
-            person.count += contribution.count
-    into.records |= part.records
-    into.schools |= part.schools
+def _merge(parts: Sequence[_Cell]) -> _Cell:
+    merged = _Cell()
+    for part in parts:
+        for ref, contribution in part.people.items():
+            person = merged.people.get(ref)
+            if person is None:
+                merged.people[ref] = _Person(sums=list(contribution.sums), count=contribution.count)
+            else:
+                person.sums = [a + b for a, b in zip(person.sums, contribution.sums, strict=True)]
+                person.count += contribution.count
+        merged.records |= part.records
+        merged.schools |= part.schools
+    return merged
 
 
 def _stats(key: Key, cell: _Cell, spec: Spec) -> CellStats:
     people = cell.people.values()
+    width = range(len(spec.values))
     if spec.unit is Unit.PEOPLE:
         n = len(cell.people)
-        width = range(len(spec.values))
         totals = tuple(math.fsum(p.sums[i] / p.count for p in people) for i in width)
     else:
         n = len(cell.records)
-        totals = tuple(math.fsum(p.sums[i] for p in people) for i in range(len(spec.values)))
+        totals = tuple(math.fsum(p.sums[i] for p in people) for i in width)
     return CellStats(
         key=key,
         people=frozenset(cell.people),
         schools=frozenset(cell.schools),
         n=n,
         totals=totals,
+    )
+
+
+def _combine(key: Key, parts: Sequence[tuple[_Cell, CellStats]], spec: Spec) -> CellStats:
+    """A margin from its finest cells: counts and sums add up unless someone is in two of them."""
+    people = frozenset().union(*(stats.people for _, stats in parts))
+    if spec.unit is Unit.RECORDS:
+        n = len(set().union(*(cell.records for cell, _ in parts)))
+    elif len(people) == sum(len(stats.people) for _, stats in parts):
+        n = len(people)
+    else:  # someone spans levels: their mean is over all their rows in the margin
+        return _stats(key, _merge([cell for cell, _ in parts]), spec)
+    width = range(len(spec.values))
+    return CellStats(
+        key=key,
+        people=people,
+        schools=frozenset().union(*(stats.schools for _, stats in parts)),
+        n=n,
+        totals=tuple(math.fsum(stats.totals[i] for _, stats in parts) for i in width),
     )
 
 
@@ -168,21 +190,22 @@ def _expand(spec: Spec, subset: Dims, observed: Iterable[tuple[str, ...]]) -> li
 
 def build_cells(rows: Sequence[Row] | Iterable[Row], spec: Spec) -> dict[Key, CellStats]:
     """Compute every cell of every table of ``spec`` (all margins included) from raw rows."""
-    fine = _fine_cells(rows, spec)
-    position = {dim: i for i, dim in enumerate(spec.dims)}
+    dims = spec.dims
+    fine = {
+        levels: (cell, _stats(tuple(zip(dims, levels, strict=True)), cell, spec))
+        for levels, cell in _fine_cells(rows, spec).items()
+    }
+    position = {dim: i for i, dim in enumerate(dims)}
     cells: dict[Key, CellStats] = {}
     for subset in spec.subsets:
         index = [position[dim] for dim in subset]
-        grouped: dict[tuple[str, ...], _Cell] = {}
+        grouped: dict[tuple[str, ...], list[tuple[_Cell, CellStats]]] = {}
         for levels, part in fine.items():
-            projected = tuple(levels[i] for i in index)
-            into = grouped.get(projected)
-            if into is None:
-                into = grouped[projected] = _Cell()
-            _merge(into, part)
+            grouped.setdefault(tuple(levels[i] for i in index), []).append(part)
         for levels in _expand(spec, subset, grouped):
             key: Key = tuple(zip(subset, levels, strict=True))
-            cells[key] = _stats(key, grouped.get(levels, _Cell()), spec)
+            parts = grouped.get(levels)
+            cells[key] = _combine(key, parts, spec) if parts else _stats(key, _Cell(), spec)
     order = key_sorter(spec)
     return dict(sorted(cells.items(), key=lambda item: order(item[0])))
 

@@ -14,24 +14,34 @@ SparseRow = dict[int, int]
 
 
 def _normalise(row: SparseRow) -> SparseRow:
+    """Divide by the gcd of the entries and make the pivot (first entry) positive."""
     divisor = 0
     for value in row.values():
         divisor = gcd(divisor, value)
+        if divisor == 1:
+            break
     if row[min(row)] < 0:
         divisor = -divisor
+    if divisor == 1:
+        return row
     return {col: value // divisor for col, value in row.items()}
 
 
 def _eliminate(row: SparseRow, pivot_row: SparseRow, col: int) -> SparseRow:
-    """Return ``a*row - b*pivot_row`` with column ``col`` cancelled (a, b the two coefficients)."""
+    """Return ``row`` with column ``col`` cancelled by a multiple of ``pivot_row``."""
     a, b = pivot_row[col], row[col]
-    out = {c: a * v for c, v in row.items()}
+    if a in (1, -1):  # nearly always, for margins: no scaling, integers stay integers
+        out = dict(row)
+        factor = b * a
+    else:
+        out = {c: a * v for c, v in row.items()}
+        factor = b
     for c, v in pivot_row.items():
-        value = out.get(c, 0) - b * v
+        value = out.get(c, 0) - factor * v
         if value:
             out[c] = value
         else:
-            out.pop(c, None)
+            del out[c]
     return out
 
 

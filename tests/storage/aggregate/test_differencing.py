@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage.aggregate import Policy, Publication, Row, Spec, Unit, publish, suppression
+from storage.aggregate import Policy, Publication, Row, Spec, Unit, audit, publish
 from storage.aggregate.cells import build_cells
 from storage.aggregate.disclosure import render
 from storage.aggregate.relations import build_relations
@@ -126,7 +126,7 @@ def test_a_lead_cannot_use_a_year_only_their_school_has_to_unlock_a_complement(
     assert {school: lead_leaks(truth, spec, publication, school) for school in "ABCD"} == {
         school: [] for school in "ABCD"
     }
-    monkeypatch.setattr(suppression, "_lead_audits", lambda plan, across: 0)
+    monkeypatch.setattr(audit, "lead_audits", lambda plan, across: 0)
     without = publish(rows, spec)
     assert lead_leaks(truth, spec, without, "A") == [
         "withheld authority cell [('cluster', 'south'), ('year_group', '7')]"

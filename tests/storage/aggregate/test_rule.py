@@ -253,3 +253,20 @@ def test_the_legend_explains_the_symbols_used_in_both_languages() -> None:
     assert [s for s, _ in en] == [s for s, _ in cy] == ["[c]", "[x]"]
     assert en[0][1] == "confidential: fewer than 10 people, or it could reveal such a figure"
     assert cy[0][1].startswith("cyfrinachol: llai na 10 o bobl")
+
+
+def test_a_learner_in_two_year_groups_counts_once_in_the_margin() -> None:
+    spec = Spec(measure="perma", tables=(("school", "year_group"),), values=("overall",))
+    mover = [
+        Row(person="mover", school="A", dims={"year_group": "7"}, values=(2.0,)),
+        Row(person="mover", school="A", dims={"year_group": "8"}, values=(4.0,)),
+    ]
+    rows = mover + learners("A", 12, values=[5] * 12, year_group="7")
+    rows += learners("A", 12, values=[5] * 12, year_group="8")
+    for school in "BC":
+        rows += learners(school, 30, values=[5] * 30, year_group="7")
+    table = publish(rows, spec).table("school", "year_group")
+    assert table.cell(school="A", year_group="7").count.value == 15  # 13 learners
+    school_a = table.cell(school="A")
+    assert school_a.count.value == 25  # 25 learners, not 13 + 13
+    assert school_a.means["overall"].value == Decimal("4.9")  # (3 + 24 x 5) / 25 = 4.92
