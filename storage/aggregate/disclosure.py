@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -27,8 +28,18 @@ def plan(rows: Iterable[Row], spec: Spec, policy: Policy) -> Plan:
 
 def publish(rows: Iterable[Row], spec: Spec, policy: Policy | None = None) -> Publication:
     """Make every table of ``spec`` safe to publish for the one period the rows come from."""
-    chosen = policy or Policy()
-    return render(plan(rows, spec, chosen), spec)
+    started = time.perf_counter()
+    chosen = plan(rows, spec, policy or Policy())
+    publication = render(chosen, spec)
+    log.info(
+        "published %s: %d cells, %d withheld, %d audit rounds, %.0f ms",
+        spec.measure,
+        len(chosen.cells),
+        len(chosen.reasons),
+        chosen.audits,
+        (time.perf_counter() - started) * 1000,
+    )
+    return publication
 
 
 def publish_series(
@@ -93,13 +104,6 @@ def render(plan: Plan, spec: Spec) -> Publication:
         dims = set(table)
         cells = tuple(published[key] for key in plan.cells if {d for d, _ in key} <= dims)
         tables.append(PublishedTable(dims=table, cells=cells))
-    log.info(
-        "published %s: %d cells, %d withheld, %d audit rounds",
-        spec.measure,
-        len(plan.cells),
-        len(plan.reasons),
-        plan.audits,
-    )
     return Publication(
         measure=spec.measure,
         unit=spec.unit,
