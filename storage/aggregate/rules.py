@@ -15,12 +15,11 @@ from storage.aggregate.relations import Relation
 def _fix(plan: Plan, relation: Relation) -> tuple[Key, bool] | None:
     """The next cell to withhold for this relation to be safe, with its protection kind."""
     withheld = [key for key in relation.cells if plan.withheld(key)]
-    if len(withheld) == 1:
-        (alone,) = withheld
-        full = alone in plan.full
-        if full or relation.across_schools:
-            chosen = plan.smallest(relation.cells)
-            return None if chosen is None else (chosen, full)
+    # A lone cell withheld only for the schools rule is always under a shown margin (its own
+    # cells draw on fewer schools still), so the remainder rule below covers it.
+    if len(withheld) == 1 and withheld[0] in plan.full:
+        chosen = plan.smallest(relation.cells)
+        return None if chosen is None else (chosen, True)
     if plan.withheld(relation.margin):
         return None
     hidden = [key for key in relation.children if plan.withheld(key)]
