@@ -9,8 +9,8 @@ import asyncio
 from collections.abc import Callable
 from typing import TextIO
 
-from llais.channel import Button, ConversationHandler, Inbound, InboundKind, Reply
-from llais.clock import utcnow
+from core.channel import Button, ConversationHandler, Inbound, InboundKind, Reply
+from core.clock import utcnow
 
 CHANNEL = "terminal"
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from core.i18n import Language
 from flows.effects import Effect
-from llais.i18n import Language
 
 
 @dataclass(frozen=True, slots=True)

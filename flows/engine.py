@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.channel import Reply
+from core.i18n import Language, catalogue
 from flows.actions import ActionCall, ActionRegistry, Ports
 from flows.effects import Effect
 from flows.loader import FlowSet
@@ -26,8 +28,6 @@ from flows.model import (
 )
 from flows.render import prompt_for, step_token
 from flows.state import ConversationState, Frame
-from llais.channel import Reply
-from llais.i18n import Language, catalogue
 
 log = logging.getLogger(__name__)
 

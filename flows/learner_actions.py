@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import parse_language
 from flows.actions import ActionCall, ActionFn, ActionResult
 from flows.effects import (
     CheckinItem,
@@ -16,7 +17,6 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
-from llais.i18n import parse_language
 
 LOW_CHECKIN_MEAN = 4.0  # a check-in averaging under 4 of 10 counts as low
 LOW_MOOD = 2  # 😢 or 🙁

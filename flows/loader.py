@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from core.errors import FlowDefinitionError
 from flows.model import (
     END,
     FLOW_PREFIX,
@@ -21,7 +22,6 @@ from flows.model import (
     Routes,
     Step,
 )
-from llais.errors import FlowDefinitionError
 
 FLOWS_DIR = Path(__file__).resolve().parent / "definitions"
 ROUTES_DIR = Path(__file__).resolve().parent / "routes"

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from llais.i18n import Text
+from core.i18n import Text
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,19}$")]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+from core.channel import Button, Reply
+from core.i18n import Language, catalogue
 from flows.model import ChoiceStep, MultiStep, ScaleStep, TextStep
 from flows.state import Frame
-from llais.channel import Button, Reply
-from llais.i18n import Language, catalogue
 
 
 def step_token(flow_id: str, step_id: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import catalogue
 from flows import learner_actions as shared
 from flows.actions import ActionCall, ActionFn, ActionResult
 from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopped
-from llais.i18n import catalogue
 
 # Code kinds the staff bot accepts; the outcome of ``link_code`` is the kind.
 STAFF_CODE_KINDS = ("staff", "dsl", "deputy_dsl", "authority")

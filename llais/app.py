@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from core.clock import Clock, utcnow
+from core.settings import Settings
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import STAFF_ACTIONS
-from llais.clock import Clock, utcnow
 from llais.learner import LearnerService
-from llais.settings import Settings
 from llais.signposter import build_signposter
 from llais.staff import StaffService
 from nlu.understand import build_understander

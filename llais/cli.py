@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 
 from bot.telegram.logs import quiet_library_loggers
-from llais.errors import LlaisError
+from core.errors import LlaisError
+from core.settings import Settings
 from llais.logs import configure_logging
-from llais.settings import Settings
 
 # Modules with ``register(subparsers)``; each sets ``func(args, settings) -> int`` on its parsers.
 COMMAND_MODULES = (

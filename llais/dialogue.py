@@ -16,15 +16,15 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.channel import Inbound, InboundKind, Reply
+from core.clock import Clock, utcnow
+from core.i18n import DEFAULT_LANGUAGE, Language, catalogue
+from core.settings import Settings
 from flows.actions import Ports
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
 from flows.state import ConversationState
-from llais.channel import Inbound, InboundKind, Reply
-from llais.clock import Clock, utcnow
-from llais.i18n import DEFAULT_LANGUAGE, Language, catalogue
 from llais.pseudonym import person_ref
-from llais.settings import Settings
 from llais.signposter import DirectorySignposter
 from nlu.safeguarding import RiskLevel
 from nlu.understand import Understander, Understanding

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
+from core.channel import Inbound
+from core.i18n import Language, parse_language
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
 from flows.state import ConversationState
-from llais.channel import Inbound
 from llais.dialogue import DialogueService, Turn, Vocabulary
-from llais.i18n import Language, parse_language
 from llais.ports import LearnerPorts
 from nlu.safeguarding import RiskAssessment, RiskLevel
 from nlu.understand import Understanding

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from core.i18n import Language
 from flows.actions import CodeInfo
-from llais.i18n import Language
 from signposting import SchoolContactInfo, list_school_contacts
 from signposting.taxonomy import LEVELS, Level
 from storage.db import AsyncSession

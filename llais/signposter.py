@@ -8,8 +8,8 @@ from typing import get_args
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from llais.i18n import Language
-from llais.settings import Settings
+from core.i18n import Language
+from core.settings import Settings
 from signposting import (
     NEEDS,
     Directory,

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from llais.settings import Settings
+from core.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.classify import classify_lines
 from nlu.evaluation import predict, read_labelled, report

@@ -10,7 +10,7 @@ from typing import Any
 
 from sklearn.metrics import precision_recall_fscore_support
 
-from llais.i18n import LANGUAGES, Language, parse_language
+from core.i18n import LANGUAGES, Language, parse_language
 from nlu.understand import Understander
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from llais.i18n import DEFAULT_LANGUAGE, Language
+from core.i18n import DEFAULT_LANGUAGE, Language
 from nlu.text import letter_count, normalise
 from nlu.training_data import TrainingData
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from llais.i18n import LANGUAGES, Language
+from core.i18n import LANGUAGES, Language
 from nlu.data_format import TrainingDataError, TrainingDataWarning, parse_annotations, read_file
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"

@@ -7,9 +7,9 @@ import logging
 from dataclasses import dataclass
 from typing import Final
 
-from llais.i18n import DEFAULT_LANGUAGE, Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.i18n import DEFAULT_LANGUAGE, Language
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
 from nlu import keys
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from llais.clock import utcnow
-from llais.errors import ConfigurationError, NotFoundError
-from llais.i18n import LANGUAGES, Language
-from llais.settings import Settings
+from core.clock import utcnow
+from core.errors import ConfigurationError, NotFoundError
+from core.i18n import LANGUAGES, Language
+from core.settings import Settings
 from signposting.contacts import list_school_contacts, resolve_school
 from signposting.directory import read_document
 from signposting.errors import SignpostInputError

@@ -8,8 +8,8 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from llais.errors import NotFoundError
-from llais.i18n import Text
+from core.errors import NotFoundError
+from core.i18n import Text
 from storage.db import AsyncSession
 from storage.models.contacts import SchoolContact
 from storage.models.schools import EnrolmentCode, School

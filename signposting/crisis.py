@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from llais.i18n import Catalogue, Language, Text, catalogue
+from core.i18n import Catalogue, Language, Text, catalogue
 from signposting.directory import Directory
 from signposting.matching import Match, Reason, service_match
 from signposting.taxonomy import Audience

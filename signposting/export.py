@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llais.i18n import Catalogue, catalogue
+from core.i18n import Catalogue, catalogue
 from signposting.directory import dump_document
 from signposting.hsds import Document, TaxonomyTerm
 from signposting.taxonomy import GENERAL, NEEDS, TAXONOMY

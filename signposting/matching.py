@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from llais.i18n import LANGUAGES, Catalogue, Language, Text, catalogue
+from core.i18n import LANGUAGES, Catalogue, Language, Text, catalogue
 from signposting.contacts import SchoolContactInfo
 from signposting.directory import Directory
 from signposting.errors import SignpostInputError

@@ -24,9 +24,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.settings import Settings
 from llais.app import App, build_app
 from llais.commands.demo import seed_demo
-from llais.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.safeguarding import train_model
 from nlu.training_data import load_training_data

@@ -18,8 +18,8 @@ from telegram.ext import (
 
 from bot.telegram.handlers import TelegramCallbacks
 from bot.telegram.ordering import PerChatUpdateProcessor
-from llais.channel import ConversationHandler
-from llais.settings import Settings
+from core.channel import ConversationHandler
+from core.settings import Settings
 
 TelegramApp: TypeAlias = Application[
     ExtBot[int],

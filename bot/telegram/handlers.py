@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram.inbound import callback_to_inbound, message_to_inbound
 from bot.telegram.outbound import bilingual, send_replies
-from llais.channel import ConversationHandler
+from core.channel import ConversationHandler
 
 logger = logging.getLogger(__name__)
 

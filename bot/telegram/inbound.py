@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from telegram import CallbackQuery, Message, MessageEntity
 
-from llais.channel import Inbound, InboundKind
+from core.channel import Inbound, InboundKind
 
 
 def message_to_inbound(message: Message, *, channel: str, edited: bool = False) -> Inbound | None:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.channel import Reply
+from core.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from llais.alerts.render import AlertView, local_time
-from llais.channel import Reply
-from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from storage.db import AsyncSession
 from storage.models import AlertDelivery
 from storage.repo import alerts as repo

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.clock import Clock, utcnow
+from core.i18n import DEFAULT_LANGUAGE, parse_language
+from core.settings import Settings
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
-from llais.clock import Clock, utcnow
-from llais.i18n import DEFAULT_LANGUAGE, parse_language
-from llais.settings import Settings
 from storage.db import AsyncSession
 from storage.models import SafeguardingAlert
 from storage.repo import alerts as repo

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from llais.channel import Button, Reply
-from llais.i18n import Language, catalogue
+from core.channel import Button, Reply
+from core.i18n import Language, catalogue
 from storage.models import SafeguardingAlert
 
 ACK_PREFIX = "ack:"

@@ -7,7 +7,7 @@ from typing import Protocol
 from telegram import Bot
 
 from bot.telegram.outbound import keyboard
-from llais.channel import Reply
+from core.channel import Reply
 
 
 class AlertSender(Protocol):

@@ -9,8 +9,8 @@ import sys
 from typing import Any
 
 from bot.terminal import run_chat
+from core.settings import Settings
 from llais.app import running_app
-from llais.settings import Settings
 
 
 def register(sub: Any) -> None:

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from llais.clock import utcnow
-from llais.settings import Settings
+from core.clock import utcnow
+from core.settings import Settings
 from signposting.contacts import (
     ROLES,
     NewSchoolContact,

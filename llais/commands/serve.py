@@ -11,10 +11,10 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.telegram import build_application, quiet_library_loggers, run_bots
+from core.settings import Settings
 from llais.alerts import AlertDispatcher, TelegramAlertSender, add_dispatch_job
 from llais.app import running_app
 from llais.housekeeping import add_retention_job
-from llais.settings import Settings
 
 log = logging.getLogger(__name__)
 

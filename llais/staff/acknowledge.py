@@ -6,9 +6,9 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.channel import Reply
+from core.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from llais.alerts.render import local_time
-from llais.channel import Reply
-from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from storage.db import AsyncSession
 from storage.models import SafeguardingAlert, StaffMember
 from storage.repo import alerts as repo

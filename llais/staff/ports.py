@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.i18n import Language
 from flows.actions import CodeInfo
-from llais.i18n import Language
 from llais.signposter import DirectorySignposter
 from signposting import NEEDS, crisis_contacts, format_contacts, match
 from signposting.taxonomy import LEVELS, Level

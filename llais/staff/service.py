@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 
+from core.channel import Inbound, InboundKind, Reply
+from core.i18n import Language, parse_language
 from flows.engine import Outcome
 from flows.learner_actions import CATEGORIES_KEY, LEVEL_KEY
 from llais.alerts.render import parse_ack
-from llais.channel import Inbound, InboundKind, Reply
 from llais.dialogue import DialogueService, Turn, Vocabulary
-from llais.i18n import Language, parse_language
 from llais.staff.acknowledge import acknowledge_alert
 from llais.staff.apply import ALERT_ROLES, apply_staff_effects
 from llais.staff.ports import StaffPorts

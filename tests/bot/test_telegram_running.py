@@ -9,7 +9,7 @@ import httpx
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import build_application, run_bots, webhook_secret
-from llais.channel import Inbound, InboundKind, Reply
+from core.channel import Inbound, InboundKind, Reply
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER, FailingHandler, RecordingHandler, settings_for
 from tests.support.botapi_double import BotApiDouble

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import build_application, run_polling_until
+from core.settings import Settings
 from llais.app import App, build_app
-from llais.settings import Settings
 from storage.models import CheckinAnswer, MoodLog, SafeguardingAlert
 from tests.conftest import Clock
 from tests.support.botapi_double import BotApiDouble, botapi

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.i18n import Language
 from flows.actions import CodeInfo
-from llais.i18n import Language
 
 CODES = {"DEMO-Y9": CodeInfo("DEMO-Y9", 1, "Ysgol Llais Demo", "learner", 9)}
 

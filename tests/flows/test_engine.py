@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.channel import Reply
 from flows.effects import Enrol, EraseMyData, SaveCheckin, SaveMood, SetLanguage
 from flows.engine import Engine, Outcome, TurnInput
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.state import ConversationState
-from llais.channel import Reply
 from tests.flows.fakes import FakePorts
 
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

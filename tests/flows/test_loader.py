@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import FlowDefinitionError
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import FLOWS_DIR, ROUTES_DIR, load_flowset
-from llais.errors import FlowDefinitionError
 
 GOOD = """
 flows:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.telegram.logs import quiet_library_loggers
+from core.settings import Settings
 from llais.app import App, build_app
 from llais.logs import configure_logging
-from llais.settings import Settings
 from storage.models import (
     Checkin,
     CheckinAnswer,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from llais.i18n import Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.i18n import Language
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluResult

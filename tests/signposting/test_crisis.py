@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from llais.i18n import Catalogue
+from core.i18n import Catalogue
 from signposting.crisis import bilingual_block, crisis_contacts, format_contacts
 from signposting.directory import Directory
 from signposting.hsds import Document

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from llais.i18n import Text
+from core.i18n import Text
 from signposting.contacts import SchoolContactInfo
 from signposting.directory import Directory
 from signposting.errors import SignpostInputError

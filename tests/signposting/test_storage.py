@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from llais.errors import NotFoundError
+from core.errors import NotFoundError
 from signposting.contacts import (
     NewSchoolContact,
     add_school_contact,

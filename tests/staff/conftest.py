@@ -12,8 +12,8 @@ import pytest
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import TelegramApp, build_application, run_polling_until
-from llais.channel import ConversationHandler
-from llais.settings import Settings
+from core.channel import ConversationHandler
+from core.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.training_data import load_training_data
 from tests.support.botapi_double import BotApiDouble

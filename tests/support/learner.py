@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from llais.channel import ConversationHandler, Inbound, InboundKind, Reply
+from core.channel import ConversationHandler, Inbound, InboundKind, Reply
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Bilingual text: every person-facing string exists in Welsh and English.
 
 ``Text`` is the one shape a string takes in flow files and message catalogues. Catalogues live in
-``flows/messages/*.yml``; a key is ``<file stem>.<name>``, e.g. ``common.not_text``.
+``core/messages/*.yml``; a key is ``<file stem>.<name>``, e.g. ``common.not_text``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from llais.errors import ConfigurationError
+from core.errors import ConfigurationError
 
 Language = Literal["cy", "en"]
 LANGUAGES: tuple[Language, ...] = ("cy", "en")
 DEFAULT_LANGUAGE: Language = "en"
-MESSAGES_DIR = Path(__file__).resolve().parent.parent / "flows" / "messages"
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
 class Text(BaseModel):
