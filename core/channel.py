@@ -13,6 +13,15 @@ from enum import StrEnum
 from typing import Protocol
 
 
+class Channel(StrEnum):
+    """The channels adapters deliver from; a person's reference is per channel."""
+
+    TELEGRAM = "telegram"  # the learner bot
+    STAFF_TELEGRAM = "staff-telegram"  # the staff bot
+    TERMINAL = "terminal"  # ``llais chat``
+    WEB = "web"  # the learner web chat (coming)
+
+
 class InboundKind(StrEnum):
     TEXT = "text"
     CHOICE = "choice"
@@ -24,7 +33,7 @@ class InboundKind(StrEnum):
 class Inbound:
     """One thing a person did in a channel."""
 
-    channel: str  # "telegram", "terminal", "web", "staff-telegram"
+    channel: Channel
     user_id: str  # the channel's user id: hashed into a pseudonymous reference, never stored raw
     chat_id: str  # where to reply: stored apart from voice data
     kind: InboundKind

@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from core.errors import ConfigurationError
+from core.vocabulary import Language
 
-Language = Literal["cy", "en"]
-LANGUAGES: tuple[Language, ...] = ("cy", "en")
-DEFAULT_LANGUAGE: Language = "en"
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
@@ -39,7 +37,7 @@ class Text(BaseModel):
 
     def get(self, language: Language, /, **values: object) -> str:
         """Return the string in ``language`` with ``{placeholders}`` filled in."""
-        template = self.cy if language == "cy" else self.en
+        template = self.cy if language == Language.CY else self.en
         return template.format_map(_Defaulting(values)) if values else template
 
 
@@ -92,12 +90,3 @@ class Catalogue:
 def catalogue() -> Catalogue:
     """The catalogue shipped with Llais (loaded once)."""
     return Catalogue.load()
-
-
-def parse_language(value: str | None) -> Language | None:
-    """Return ``cy``/``en`` for a stored or chosen language, or None."""
-    if value == "cy":
-        return "cy"
-    if value == "en":
-        return "en"
-    return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.i18n import Language
+from core.vocabulary import Language, RiskLevel
 from flows.effects import Effect
 
 
@@ -46,7 +46,12 @@ class Ports(Protocol):
     def crisis_text(self, language: Language, at: datetime) -> str: ...
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str: ...
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.i18n import Language
+from core.vocabulary import Language
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from core.channel import Reply
-from core.i18n import Language, catalogue
+from core.i18n import catalogue
+from core.vocabulary import Language
 from flows.actions import ActionCall, ActionRegistry, Ports
 from flows.effects import Effect
 from flows.loader import FlowSet

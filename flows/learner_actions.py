@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.i18n import parse_language
+from core.thresholds import LOWEST_MOOD, STREAK_TO_OFFER, checkin_is_low, mood_is_low
+from core.vocabulary import RiskLevel, parse_language
 from flows.actions import ActionCall, ActionFn, ActionResult
 from flows.effects import (
     CheckinItem,
@@ -18,9 +19,6 @@ from flows.effects import (
     UpdateAlert,
 )
 
-LOW_CHECKIN_MEAN = 4.0  # a check-in averaging under 4 of 10 counts as low
-LOW_MOOD = 2  # 😢 or 🙁
-STREAK_TO_OFFER = 3
 # Needs for which crisis lines open now come first even when reached from the help menu.
 SERIOUS_NEEDS = frozenset({"suicide", "self_harm", "abuse", "domestic_abuse", "exploitation"})
 ALERT_KEY = "_alert_id"
@@ -67,7 +65,7 @@ async def save_checkin(call: ActionCall) -> ActionResult:
     )
     comment = call.data.get("comment") or None
     if answers:
-        call.data[THIS_LOW_KEY] = sum(a.value for a in answers) / len(answers) < LOW_CHECKIN_MEAN
+        call.data[THIS_LOW_KEY] = checkin_is_low([a.value for a in answers])
     return ActionResult("ok", [SaveCheckin(answers, comment)])
 
 
@@ -76,8 +74,8 @@ async def save_mood(call: ActionCall) -> ActionResult:
     score = int(call.data["mood"])
     tags = tuple(call.data.get("tags") or ())
     note = call.data.get("note") or None
-    call.data[THIS_LOW_KEY] = score <= LOW_MOOD
-    return ActionResult("lowest" if score == 1 else "ok", [SaveMood(score, tags, note)])
+    call.data[THIS_LOW_KEY] = mood_is_low(score)
+    return ActionResult("lowest" if score <= LOWEST_MOOD else "ok", [SaveMood(score, tags, note)])
 
 
 async def check_low_streak(call: ActionCall) -> ActionResult:
@@ -128,7 +126,7 @@ async def crisis_contacts(call: ActionCall) -> ActionResult:
 async def concern_contacts(call: ActionCall) -> ActionResult:
     """Contacts that fit the concern's categories."""
     needs = list(call.data.get(CATEGORIES_KEY) or ["low_mood"])
-    level = str(call.data.get(LEVEL_KEY) or "medium")
+    level = RiskLevel.parse(str(call.data.get(LEVEL_KEY) or "medium"))
     call.data["contacts"] = await call.ports.support_text(
         needs, call.language, call.at, level=level
     )
@@ -177,7 +175,7 @@ async def signpost(call: ActionCall) -> ActionResult:
     if need == "urgent":
         call.data["contacts"] = call.ports.crisis_text(call.language, call.at)
         return ActionResult("urgent")
-    level = "high" if need in SERIOUS_NEEDS else "low"
+    level = RiskLevel.HIGH if need in SERIOUS_NEEDS else RiskLevel.LOW
     call.data["contacts"] = await call.ports.support_text(
         [need], call.language, call.at, level=level
     )

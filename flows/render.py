@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from core.channel import Button, Reply
-from core.i18n import Language, catalogue
+from core.i18n import catalogue
+from core.vocabulary import Language
 from flows.model import ChoiceStep, MultiStep, ScaleStep, TextStep
 from flows.state import Frame
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.i18n import catalogue
+from core.thresholds import LOW_MONEY_RATING, staff_checkin_is_low
 from flows import learner_actions as shared
 from flows.actions import ActionCall, ActionFn, ActionResult
 from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopped
@@ -12,8 +13,6 @@ from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopp
 # Code kinds the staff bot accepts; the outcome of ``link_code`` is the kind.
 STAFF_CODE_KINDS = ("staff", "dsl", "deputy_dsl", "authority")
 SPICE_WELLS = ("spiritual", "physical", "intellectual", "creative", "emotional")
-LOW_STAFF_MEAN = 2.5  # of 5: a check-in averaging this or less offers support
-LOWEST_RATING = 1
 
 
 async def staff_is_returning(call: ActionCall) -> ActionResult:
@@ -42,11 +41,8 @@ async def save_staff_checkin(call: ActionCall) -> ActionResult:
     )
     well = call.data.get("lowest_well")
     lowest = well if well in SPICE_WELLS else None
-    values = [a.value for a in answers]
-    low = bool(values) and (
-        sum(values) / len(values) <= LOW_STAFF_MEAN or min(values) <= LOWEST_RATING
-    )
-    if any(a.domain == "financial" and a.value <= LOWEST_RATING + 1 for a in answers):
+    low = staff_checkin_is_low([a.value for a in answers])
+    if any(a.domain == "financial" and a.value <= LOW_MONEY_RATING for a in answers):
         call.data["_money"] = True
     return ActionResult("low" if low else "ok", [SaveStaffCheckin(answers, lowest)])
 

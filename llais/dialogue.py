@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.channel import Inbound, InboundKind, Reply
 from core.clock import Clock, utcnow
-from core.i18n import DEFAULT_LANGUAGE, Language, catalogue
+from core.i18n import catalogue
 from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, Language, RiskLevel
 from flows.actions import Ports
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
 from flows.state import ConversationState
 from llais.pseudonym import person_ref
 from llais.signposter import DirectorySignposter
-from nlu.safeguarding import RiskLevel
 from nlu.understand import Understander, Understanding
 from storage.db import AsyncSession
 from storage.repo import learners as state_repo

@@ -11,14 +11,14 @@ from __future__ import annotations
 import uuid
 
 from core.channel import Inbound
-from core.i18n import Language, parse_language
+from core.vocabulary import Language, RiskLevel, parse_language
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
 from flows.state import ConversationState
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import LearnerPorts
-from nlu.safeguarding import RiskAssessment, RiskLevel
+from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession

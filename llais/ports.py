@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.i18n import Language
+from core.vocabulary import Language, RiskLevel, parse_language
 from flows.actions import CodeInfo
 from signposting import SchoolContactInfo, list_school_contacts
-from signposting.taxonomy import LEVELS, Level
 from storage.db import AsyncSession
 from storage.models import Learner
 from storage.repo import learners as learners_repo
@@ -31,7 +30,7 @@ class Signposter(Protocol):
         at: datetime,
         age: int | None,
         school_contacts: Sequence[SchoolContactInfo],
-        level: Level = "low",
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str: ...
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str: ...
@@ -49,8 +48,7 @@ class LearnerPorts:
 
     @property
     def language(self) -> Language | None:
-        value = self.learner.language
-        return "cy" if value == "cy" else "en" if value == "en" else None
+        return parse_language(self.learner.language)
 
     @property
     def enrolled(self) -> bool:
@@ -85,14 +83,18 @@ class LearnerPorts:
         return self.signposter.crisis_text(language, at, self.age)
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
         school_id = self.learner.school_id
         contacts = (
             await list_school_contacts(self.session, school_id=school_id) if school_id else []
         )
-        known: Level = next((lv for lv in LEVELS if lv == level), "low")
-        return self.signposter.support_text(needs, language, at, self.age, contacts, known)
+        return self.signposter.support_text(needs, language, at, self.age, contacts, level)
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         return self.signposter.wellbeing_tip(language, at)

@@ -8,8 +8,8 @@ from typing import get_args
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from core.i18n import Language
 from core.settings import Settings
+from core.vocabulary import Language, RiskLevel
 from signposting import (
     NEEDS,
     Directory,
@@ -19,7 +19,6 @@ from signposting import (
     load_directory,
     match,
 )
-from signposting.taxonomy import Level
 from signposting.wellbeing import WayName, five_ways
 from storage.db import AsyncSession
 
@@ -45,7 +44,7 @@ class DirectorySignposter:
         at: datetime,
         age: int | None,
         school_contacts: Sequence[SchoolContactInfo],
-        level: Level = "low",
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
         """Up to three best matches for ``needs`` (the school's own contacts first)."""
         known = [need for need in needs if need in NEEDS] or ["low_mood"]

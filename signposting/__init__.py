@@ -18,7 +18,7 @@ from signposting.errors import DirectoryError, SignpostInputError
 from signposting.hsds import Document, Service
 from signposting.matching import Match, match
 from signposting.store import load_directory, save_document
-from signposting.taxonomy import NEEDS, SAFEGUARDING_NEEDS, Audience, Level
+from signposting.taxonomy import NEEDS, SAFEGUARDING_NEEDS, Audience
 from signposting.wellbeing import FiveWays, five_ways
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "DirectoryError",
     "Document",
     "FiveWays",
-    "Level",
     "Match",
     "NewSchoolContact",
     "SchoolContactInfo",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.vocabulary import RiskLevel
 from flows.effects import (
     Effect,
     Enrol,
@@ -17,7 +18,6 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
-from nlu.safeguarding.levels import RiskLevel
 from storage.db import AsyncSession
 from storage.models import (
     Checkin,
@@ -54,7 +54,7 @@ def _merge(existing: list[str], extra: tuple[str, ...]) -> list[str]:
 
 
 async def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyContext) -> None:
-    urgent = effect.level in ("high", "critical")
+    urgent = RiskLevel.parse(effect.level).urgent
     minutes = ctx.ack_minutes_high if urgent else ctx.ack_minutes_medium
     session.add(
         SafeguardingAlert(
@@ -86,7 +86,7 @@ async def _update_alert(session: AsyncSession, effect: UpdateAlert, ctx: ApplyCo
         alert.safe_now = effect.safe_now
     if effect.level is not None:
         raised = _higher(effect.level, alert.level)  # never lowers
-        if raised != alert.level and raised in ("high", "critical"):
+        if raised != alert.level and RiskLevel.parse(raised).urgent:
             alert.next_escalation_at = min(
                 alert.next_escalation_at or ctx.now,
                 ctx.now + timedelta(minutes=ctx.ack_minutes_high),

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import Clock, utcnow
-from core.i18n import DEFAULT_LANGUAGE, parse_language
 from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, RiskLevel, parse_language
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
@@ -33,7 +33,6 @@ ROLES_BY_STEP: dict[int, tuple[str, ...]] = {
     DEPUTY_STEP: ("dsl", "deputy_dsl"),
     AUTHORITY_STEP: ("dsl", "deputy_dsl", "authority"),
 }
-URGENT = ("high", "critical")
 LATE_ANSWERS = timedelta(days=1)  # how long answers after acknowledgement are still passed on
 
 
@@ -81,7 +80,7 @@ class AlertDispatcher:
 
     def ack_minutes(self, level: str) -> int:
         """How long an alert at ``level`` may wait for acknowledgement."""
-        if level in URGENT:
+        if RiskLevel.parse(level).urgent:
             return self.settings.alert_ack_minutes_high
         return self.settings.alert_ack_minutes_medium
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.channel import Button, Reply
-from core.i18n import Language, catalogue
+from core.i18n import catalogue
+from core.vocabulary import Language
 from storage.models import SafeguardingAlert
 
 ACK_PREFIX = "ack:"

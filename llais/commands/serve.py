@@ -11,6 +11,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.telegram import build_application, quiet_library_loggers, run_bots
+from core.channel import Channel
 from core.settings import Settings
 from llais.alerts import AlertDispatcher, TelegramAlertSender, add_dispatch_job
 from llais.app import running_app
@@ -45,7 +46,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         staff_token = settings.token("staff")
         if staff_token:
             staff = build_application(
-                staff_token, settings, app.staff, channel="staff-telegram", bot_kind="staff"
+                staff_token, settings, app.staff, channel=Channel.STAFF_TELEGRAM, bot_kind="staff"
             )
             apps.append(staff)
         if not apps:

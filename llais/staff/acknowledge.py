@@ -7,7 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.channel import Reply
-from core.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
+from core.i18n import catalogue
+from core.vocabulary import DEFAULT_LANGUAGE, parse_language
 from llais.alerts.render import local_time
 from storage.db import AsyncSession
 from storage.models import SafeguardingAlert, StaffMember

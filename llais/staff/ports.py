@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.i18n import Language
+from core.vocabulary import Language, RiskLevel, parse_language
 from flows.actions import CodeInfo
 from llais.signposter import DirectorySignposter
 from signposting import NEEDS, crisis_contacts, format_contacts, match
-from signposting.taxonomy import LEVELS, Level
 from storage.db import AsyncSession
 from storage.models import StaffMember
 from storage.repo import schools as schools_repo
@@ -31,8 +30,7 @@ class StaffPorts:
 
     @property
     def language(self) -> Language | None:
-        value = self.member.language
-        return "cy" if value == "cy" else "en" if value == "en" else None
+        return parse_language(self.member.language)
 
     @property
     def enrolled(self) -> bool:
@@ -63,10 +61,14 @@ class StaffPorts:
         return format_contacts(found, language)
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
         known = [need for need in needs if need in NEEDS] or ["staff_wellbeing"]
-        urgency: Level = next((lv for lv in LEVELS if lv == level), "low")
         found = match(
             self.signposter.directory,
             known,
@@ -74,7 +76,7 @@ class StaffPorts:
             None,
             language,
             at,
-            level=urgency,
+            level=level,
             limit=MAX_MATCHES,
         )
         return format_contacts(found, language)

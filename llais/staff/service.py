@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from core.channel import Inbound, InboundKind, Reply
-from core.i18n import Language, parse_language
+from core.vocabulary import Language, parse_language
 from flows.engine import Outcome
 from flows.learner_actions import CATEGORIES_KEY, LEVEL_KEY
 from llais.alerts.render import parse_ack

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from flows.learner_actions import LOW_CHECKIN_MEAN, LOW_MOOD
+from core.thresholds import checkin_mean_is_low, mood_is_low
 from storage.db import AsyncSession
 from storage.models import (
     Checkin,
@@ -111,8 +111,8 @@ async def low_streak(session: AsyncSession, *, ref: str, window: int = 10) -> in
         )
     ).all()
     events = sorted(
-        [(at, score <= LOW_MOOD) for at, score in moods]
-        + [(at, float(mean) < LOW_CHECKIN_MEAN) for at, mean in checkins],
+        [(at, mood_is_low(score)) for at, score in moods]
+        + [(at, checkin_mean_is_low(float(mean))) for at, mean in checkins],
         key=lambda pair: pair[0],
         reverse=True,
     )

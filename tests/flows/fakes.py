@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.i18n import Language
+from core.vocabulary import Language, RiskLevel
 from flows.actions import CodeInfo
 
 CODES = {"DEMO-Y9": CodeInfo("DEMO-Y9", 1, "Ysgol Llais Demo", "learner", 9)}
@@ -35,9 +35,14 @@ class FakePorts:
         return f"CRISIS[{language}]"
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
-        return f"SUPPORT[{','.join(needs)}:{level}:{language}]"
+        return f"SUPPORT[{','.join(needs)}:{level.label}:{language}]"
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         return f"TIP[{language}]"

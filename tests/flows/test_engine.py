@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.channel import Reply
+from core.vocabulary import Language
 from flows.effects import Enrol, EraseMyData, SaveCheckin, SaveMood, SetLanguage
 from flows.engine import Engine, Outcome, TurnInput
 from flows.learner_actions import LEARNER_ACTIONS
@@ -23,7 +24,9 @@ def engine() -> Engine:
 
 
 def given(ports: FakePorts, language: str = "en") -> TurnInput:
-    return TurnInput(language="cy" if language == "cy" else "en", at=AT, ports=ports)
+    return TurnInput(
+        language=Language.CY if language == Language.CY else Language.EN, at=AT, ports=ports
+    )
 
 
 def press(reply: Reply, label: str) -> str:
@@ -48,7 +51,7 @@ async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engi
     assert "Cymraeg" in [b.label for row in out.replies[-1].buttons for b in row]
     out = await choose(engine, out, "Cymraeg", ports)
     assert out.language == "cy"
-    assert SetLanguage("cy") in out.effects
+    assert SetLanguage(Language.CY) in out.effects
     said = " ".join(r.text for r in out.replies)
     assert "nid person" in said  # a bot, not a person
     assert "arweinydd diogelu" in said  # the limits of confidentiality
@@ -68,7 +71,7 @@ async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engi
 async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: Engine) -> None:
     seen: list[set[str]] = []
     for count in range(3):
-        ports = FakePorts(language="en", enrolled=True, checkin_count=count)
+        ports = FakePorts(language=Language.EN, enrolled=True, checkin_count=count)
         out = await engine.start(ConversationState(), "checkin", given(ports))
         questions = []
         for value in ("7", "8", "6", "9", "5"):
@@ -92,12 +95,12 @@ async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: E
 
 
 async def test_checkin_needs_a_school_code(engine: Engine) -> None:
-    out = await engine.start(ConversationState(), "checkin", given(FakePorts(language="en")))
+    out = await engine.start(ConversationState(), "checkin", given(FakePorts(language=Language.EN)))
     assert out.state.current is not None and out.state.current.flow == "enrol"
 
 
 async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     assert await engine.answer_text(out.state, "11", given(ports)) is None
     typed = await engine.answer_text(out.state, "10", given(ports))
@@ -106,7 +109,7 @@ async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Eng
 
 
 async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
     out = await choose(engine, out, "Sleep", ports)
@@ -119,7 +122,7 @@ async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
 
 
 async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> None:
-    ports = FakePorts(language="cy", enrolled=True)
+    ports = FakePorts(language=Language.CY, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports, "cy"))
     out = await choose(engine, out, "😢", ports)
     out = await choose(engine, out, "✅ Wedi gorffen", ports)
@@ -131,7 +134,7 @@ async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> 
 
 
 async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True, streak=2)
+    ports = FakePorts(language=Language.EN, enrolled=True, streak=2)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
     out = await choose(engine, out, "✅ Done", ports)
@@ -140,7 +143,7 @@ async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
 
 
 async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     out = await choose(engine, out, "7", ports)
     asked = out.replies[-1].text
@@ -151,7 +154,7 @@ async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) 
 
 
 async def test_a_stale_button_is_refused(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     old = press(out.replies[-1], "7")
     out = await choose(engine, out, "7", ports)
@@ -159,7 +162,7 @@ async def test_a_stale_button_is_refused(engine: Engine) -> None:
 
 
 async def test_delete_asks_first(engine: Engine) -> None:
-    ports = FakePorts(language="en")
+    ports = FakePorts(language=Language.EN)
     out = await engine.start(ConversationState(), "delete", given(ports))
     kept = await choose(engine, out, "No, keep it", ports)
     assert not kept.effects

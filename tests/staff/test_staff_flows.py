@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.vocabulary import Language
 from flows.actions import ActionCall, CodeInfo
 from flows.effects import LinkStaffRole, SaveStaffCheckin
 from flows.learner_actions import LEARNER_ACTIONS
@@ -46,7 +47,7 @@ async def test_a_check_in_is_low_when_the_mean_or_one_pillar_is_low(
 ) -> None:
     call = ActionCall(
         data={"_answers": _answers(*values), "lowest_well": "creative"},
-        language="en",
+        language=Language.EN,
         at=AT,
         ports=FakePorts(),
     )
@@ -58,7 +59,7 @@ async def test_a_check_in_is_low_when_the_mean_or_one_pillar_is_low(
 
 
 async def test_a_learner_code_does_not_link_a_staff_account() -> None:
-    call = ActionCall(data={"code": "demo-y9"}, language="en", at=AT, ports=FakePorts())
+    call = ActionCall(data={"code": "demo-y9"}, language=Language.EN, at=AT, ports=FakePorts())
     result = await link_code(call)
     assert (result.outcome, result.effects) == ("invalid", [])
 
@@ -71,7 +72,9 @@ class AuthorityCodePorts(FakePorts):
 
 
 async def test_an_authority_code_links_without_a_school() -> None:
-    call = ActionCall(data={"code": "auth"}, language="en", at=AT, ports=AuthorityCodePorts())
+    call = ActionCall(
+        data={"code": "auth"}, language=Language.EN, at=AT, ports=AuthorityCodePorts()
+    )
     result = await link_code(call)
     assert result.outcome == "authority"
     assert result.effects == [LinkStaffRole(None, "authority")]
