@@ -1,20 +1,34 @@
-"""Wiring: build every component once from the settings, and hand them to the entry points."""
+"""The composition root: build every component once from the settings and hand them to the entry
+points. The only module that imports the channel adapters (``bot``, and later ``web``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.telegram import (
+    TelegramAlertSender,
+    TelegramApp,
+    build_application,
+    quiet_library_loggers,
+    run_bots,
+)
+from bot.terminal import run_chat
+from core.channel import Channel
 from core.clock import Clock, utcnow
 from core.settings import Settings
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import STAFF_ACTIONS
+from llais.alerts import AlertSender
 from llais.learner import LearnerService
+from llais.logs import configure_logging
 from llais.signposter import build_signposter
 from llais.staff import StaffService
 from nlu.understand import build_understander
@@ -66,3 +80,47 @@ async def running_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIter
         yield app
     finally:
         await app.db.dispose()
+
+
+def configure_logs(level: str | int) -> None:
+    """Logging for an entry point: ours, then the channel libraries held back from data."""
+    configure_logging(level)
+    quiet_library_loggers()
+
+
+@dataclass
+class Bots:
+    """The Telegram bots whose tokens are configured, and the alert sender over the staff bot."""
+
+    settings: Settings
+    apps: list[TelegramApp]
+    alert_sender: AlertSender | None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run every bot (polling, or webhooks) until ``stop`` is set."""
+        await run_bots(self.apps, stop, self.settings)
+
+
+def telegram_bots(app: App) -> Bots:
+    """A Telegram application for each configured bot token, wired to its conversation service."""
+    settings = app.settings
+    apps: list[TelegramApp] = []
+    sender: AlertSender | None = None
+    token = settings.token("learner")
+    if token:
+        apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+    staff_token = settings.token("staff")
+    if staff_token:
+        staff = build_application(
+            staff_token, settings, app.staff, channel=Channel.STAFF_TELEGRAM, bot_kind="staff"
+        )
+        apps.append(staff)
+        sender = TelegramAlertSender(staff.bot)
+    return Bots(settings=settings, apps=apps, alert_sender=sender)
+
+
+async def chat_in_terminal(
+    app: App, *, read_line: Callable[[], str], out: TextIO, user_id: str
+) -> None:
+    """Talk to the learner flows in a terminal until end of input."""
+    await run_chat(app.learner, read_line=read_line, out=out, user_id=user_id)

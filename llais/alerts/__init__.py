@@ -17,7 +17,7 @@ from llais.alerts.render import (
     render_alert,
 )
 from llais.alerts.schedule import add_dispatch_job, build_scheduler, run_dispatch, scheduled
-from llais.alerts.sender import AlertSender, TelegramAlertSender
+from llais.alerts.sender import AlertSender
 
 __all__ = [
     "ACK_PREFIX",
@@ -27,7 +27,6 @@ __all__ = [
     "AlertSender",
     "AlertView",
     "RunReport",
-    "TelegramAlertSender",
     "ack_payload",
     "add_dispatch_job",
     "build_scheduler",

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.telegram import TelegramApp
+from bot.telegram import TelegramAlertSender, TelegramApp
 from core.settings import Settings
-from llais.alerts import AlertDispatcher, TelegramAlertSender, scheduled
+from llais.alerts import AlertDispatcher, scheduled
 from llais.app import App, build_app
 from llais.pseudonym import person_ref
 from storage.models import AlertDelivery, SafeguardingAlert
