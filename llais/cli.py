@@ -20,7 +20,7 @@ COMMAND_MODULES = (
     "llais.commands.chat",
     "llais.commands.serve",
     "llais.commands.school",
-    "signposting.cli",
+    "llais.commands.directory",
     "nlu.cli",
 )
 

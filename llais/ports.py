@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 from core.vocabulary import Language, RiskLevel, parse_language
 from flows.actions import CodeInfo
-from signposting import SchoolContactInfo, list_school_contacts
+from llais.contacts import list_school_contacts
+from signposting import SchoolContactInfo
 from storage.db import AsyncSession
 from storage.models import Learner
 from storage.repo import learners as learners_repo

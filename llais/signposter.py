@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.settings import Settings
 from core.vocabulary import Language, RiskLevel
+from llais.directory import load_directory
 from signposting import (
     NEEDS,
     Directory,
     SchoolContactInfo,
     crisis_contacts,
     format_contacts,
-    load_directory,
     match,
 )
 from signposting.wellbeing import WayName, five_ways

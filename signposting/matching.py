@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from core.i18n import Catalogue, Text, catalogue
-from core.vocabulary import Language, RiskLevel
+from core.vocabulary import ContactRole, Language, RiskLevel
 from signposting.contacts import SchoolContactInfo
 from signposting.directory import Directory
 from signposting.errors import SignpostInputError
@@ -26,8 +26,20 @@ Reason = Literal[
     "general_support",
 ]
 
-SAFEGUARDING_ROLE_ORDER = ("dsl", "deputy_dsl", "wellbeing_lead", "counsellor", "elsa")
-WELLBEING_ROLE_ORDER = ("wellbeing_lead", "counsellor", "elsa", "dsl", "deputy_dsl")
+SAFEGUARDING_ROLE_ORDER = (
+    ContactRole.DSL,
+    ContactRole.DEPUTY_DSL,
+    ContactRole.WELLBEING_LEAD,
+    ContactRole.COUNSELLOR,
+    ContactRole.ELSA,
+)
+WELLBEING_ROLE_ORDER = (
+    ContactRole.WELLBEING_LEAD,
+    ContactRole.COUNSELLOR,
+    ContactRole.ELSA,
+    ContactRole.DSL,
+    ContactRole.DEPUTY_DSL,
+)
 
 
 class Match(BaseModel):

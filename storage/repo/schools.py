@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.errors import NotFoundError
 from flows.actions import CodeInfo
 from storage.db import AsyncSession
 from storage.models import EnrolmentCode, School
@@ -66,3 +67,13 @@ async def school_name(session: AsyncSession, *, school_id: int | None) -> str | 
         return None
     school = await session.get(School, school_id)
     return school.name if school else None
+
+
+async def resolve_school(session: AsyncSession, *, code: str) -> int:
+    """The school id for a school id number or an enrolment code."""
+    if code.isdigit() and await session.get(School, int(code)) is not None:
+        return int(code)
+    enrolment = await session.get(EnrolmentCode, code.strip().upper())
+    if enrolment is None:
+        raise NotFoundError(f"No school has the id or enrolment code {code!r}.")
+    return enrolment.school_id

@@ -18,14 +18,15 @@ from core.clock import utcnow
 from core.errors import ConfigurationError, NotFoundError
 from core.settings import Settings
 from core.vocabulary import Language, RiskLevel
-from signposting.contacts import list_school_contacts, resolve_school
+from llais.contacts import list_school_contacts
+from llais.directory import load_directory, save_document
 from signposting.directory import read_document
 from signposting.errors import SignpostInputError
 from signposting.export import export_document
 from signposting.matching import Match, check_request, match
-from signposting.store import load_directory, save_document
 from signposting.taxonomy import AUDIENCES
 from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.repo.schools import resolve_school
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
