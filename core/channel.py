@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.vocabulary import Audience
+
 
 class Channel(StrEnum):
     """The channels adapters deliver from; a person's reference is per channel."""
@@ -20,6 +22,11 @@ class Channel(StrEnum):
     STAFF_TELEGRAM = "staff-telegram"  # the staff bot
     TERMINAL = "terminal"  # ``llais chat``
     WEB = "web"  # the learner web chat (coming)
+
+    @property
+    def audience(self) -> Audience:
+        """Who this channel's people are (a safeguarding alert comes from a learner channel)."""
+        return Audience.STAFF if self is Channel.STAFF_TELEGRAM else Audience.LEARNER
 
 
 class InboundKind(StrEnum):

@@ -6,12 +6,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from core.channel import Reply
 from core.i18n import catalogue
 from core.vocabulary import Language
-from flows.actions import ActionCall, ActionRegistry, Ports
+from flows.actions import ActionCall, ActionRegistry, PersonView
 from flows.effects import Effect
 from flows.loader import FlowSet
 from flows.model import (
@@ -36,6 +36,7 @@ MAX_STEPS_PER_TURN = 60
 SKIP = "_skip"
 DONE = "_done"
 ANSWERS_KEY = "_answers"
+P = TypeVar("P", bound=PersonView)
 
 
 @dataclass
@@ -49,20 +50,20 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class TurnInput:
+class TurnInput(Generic[P]):
     """Who the turn is for: their language, the time, and the ports actions may ask."""
 
     language: Language
     at: datetime
-    ports: Ports
+    ports: P
 
 
 @dataclass
-class _Turn:
+class _Turn(Generic[P]):
     state: ConversationState
     language: Language
     at: datetime
-    ports: Ports
+    ports: P
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
 
@@ -87,10 +88,10 @@ def match_option(options: tuple[Option, ...], text: str) -> Option | None:
     return None
 
 
-class Engine:
-    """Runs flows from a ``FlowSet`` with a registry of actions."""
+class Engine(Generic[P]):
+    """Runs flows from a ``FlowSet`` with a registry of actions for one audience's ports."""
 
-    def __init__(self, flowset: FlowSet, actions: ActionRegistry) -> None:
+    def __init__(self, flowset: FlowSet, actions: ActionRegistry[P]) -> None:
         self.flowset = flowset
         self.actions = actions
 
@@ -99,7 +100,7 @@ class Engine:
         self,
         state: ConversationState,
         flow_id: str,
-        given: TurnInput,
+        given: TurnInput[P],
         *,
         data: dict[str, Any] | None = None,
         interrupt: bool = False,
@@ -117,7 +118,7 @@ class Engine:
         return self._outcome(turn)
 
     async def answer_text(
-        self, state: ConversationState, text: str, given: TurnInput
+        self, state: ConversationState, text: str, given: TurnInput[P]
     ) -> Outcome | None:
         """Give typed text to the running step; None when no step can take it."""
         turn = self._turn(state, given)
@@ -146,7 +147,7 @@ class Engine:
         self,
         state: ConversationState,
         payload: str,
-        given: TurnInput,
+        given: TurnInput[P],
     ) -> Outcome | None:
         """Apply a button press; None when the button belongs to an earlier question."""
         turn = self._turn(state, given)
@@ -175,7 +176,7 @@ class Engine:
 
     # ----- internals ----------------------------------------------------------------------
     @staticmethod
-    def _turn(state: ConversationState, given: TurnInput) -> _Turn:
+    def _turn(state: ConversationState, given: TurnInput[P]) -> _Turn[P]:
         return _Turn(
             state=state.model_copy(deep=True),
             language=given.language,
@@ -193,7 +194,7 @@ class Engine:
             return Frame(flow=frame.flow, step=frame.step, data=frame.data, skipped=True)
         return frame.model_copy(deep=True)
 
-    async def _choose(self, turn: _Turn, step: InputStep, choice: str) -> Outcome | None:
+    async def _choose(self, turn: _Turn[P], step: InputStep, choice: str) -> Outcome | None:
         frame = turn.state.current
         assert frame is not None
         if isinstance(step, TextStep):
@@ -228,12 +229,12 @@ class Engine:
             frame.data[step.store] = option.id
         return await self._advance(turn, option.next or step.next)
 
-    async def _advance(self, turn: _Turn, target: str) -> Outcome:
+    async def _advance(self, turn: _Turn[P], target: str) -> Outcome:
         self._goto(turn, target)
         await self._run(turn)
         return self._outcome(turn)
 
-    def _goto(self, turn: _Turn, target: str) -> None:
+    def _goto(self, turn: _Turn[P], target: str) -> None:
         frame = turn.state.current
         assert frame is not None
         if target == END:
@@ -246,7 +247,7 @@ class Engine:
         else:
             frame.step = target
 
-    async def _run(self, turn: _Turn) -> None:
+    async def _run(self, turn: _Turn[P]) -> None:
         """Execute steps until one waits for input or every flow has ended."""
         for _ in range(MAX_STEPS_PER_TURN):
             frame = turn.state.current
@@ -283,7 +284,7 @@ class Engine:
         )
         turn.state.current = None
 
-    async def _act(self, turn: _Turn, frame: Frame, step: ActionStep) -> None:
+    async def _act(self, turn: _Turn[P], frame: Frame, step: ActionStep) -> None:
         call = ActionCall(
             data=frame.data, language=turn.language, at=turn.at, ports=turn.ports, args=step.args
         )
@@ -298,5 +299,5 @@ class Engine:
         self._goto(turn, target)
 
     @staticmethod
-    def _outcome(turn: _Turn) -> Outcome:
+    def _outcome(turn: _Turn[P]) -> Outcome:
         return Outcome(turn.replies, turn.effects, turn.state, turn.language)

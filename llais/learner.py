@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import uuid
 
-from core.channel import Inbound
-from core.vocabulary import Language, RiskLevel, parse_language
+from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
 from flows.state import ConversationState
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import LearnerPorts
+from llais.signposter import LEARNER_SIGNPOSTS
 from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
-from storage.apply import ApplyContext, apply_effects
-from storage.db import AsyncSession
-from storage.repo import learners as repo
 
 LEARNER_VOCABULARY = Vocabulary(
+    audience=Audience.LEARNER,
+    signposts=LEARNER_SIGNPOSTS,
     messages="common",
     start_flow="welcome",
     before_language=frozenset({"welcome", "language", "help"}),
@@ -38,55 +37,21 @@ class LearnerService(DialogueService[LearnerPorts]):
     """Implements ``ConversationHandler`` for learners."""
 
     vocabulary = LEARNER_VOCABULARY
-
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        learner = await repo.get_learner(session, ref=ref)
-        return parse_language(learner.language) if learner else None
-
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> LearnerPorts:
-        learner = await repo.get_learner(session, ref=ref)
-        if learner is None:
-            learner = await repo.create_learner(
-                session, ref=ref, channel=inbound.channel, now=self.clock()
-            )
-        return LearnerPorts(
-            session=session,
-            learner=learner,
-            signposter=self.signposter,
-            retention_days=self.settings.free_text_retention_days,
-            checkins=await repo.checkin_count(session, ref=ref),
-        )
-
-    async def _persist(
-        self, session: AsyncSession, turn: Turn[LearnerPorts], outcome: Outcome
-    ) -> bool:
-        learner = turn.ports.learner
-        ctx = ApplyContext(
-            learner=learner,
-            channel=turn.inbound.channel,
-            now=self.clock(),
-            ack_minutes_high=self.settings.alert_ack_minutes_high,
-            ack_minutes_medium=self.settings.alert_ack_minutes_medium,
-        )
-        if await apply_effects(session, outcome.effects, ctx):
-            return True
-        await repo.save_reply_address(
-            session, ref=learner.ref, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
-        )
-        return False
+    ports_type = LearnerPorts
 
     async def _concern(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding
     ) -> Outcome:
         """Interrupt whatever is running; the alert is one of this turn's effects."""
         risk = understanding.risk
-        level = risk.level.label
-        flow_id = self.routes.on_concern[level]
+        flow_id = self.routes.on_concern[risk.level.label]
         state = turn.state
         open_alert = self._open_alert(state)
         if open_alert is not None:
             open_id, open_level = open_alert
-            update = UpdateAlert(open_id, level=level, categories=risk.categories, cues=risk.cues)
+            update = UpdateAlert(
+                open_id, level=risk.level, categories=risk.categories, cues=risk.cues
+            )
             if risk.level <= open_level:
                 # Already in the safety conversation for this alert: let the answer through.
                 answered = await self.engine.answer_text(state, text, self._given(turn))
@@ -105,7 +70,7 @@ class LearnerService(DialogueService[LearnerPorts]):
         alert_id = str(uuid.uuid4())
         alert = RaiseAlert(
             alert_id=alert_id,
-            level=level,
+            level=risk.level,
             categories=risk.categories,
             cues=risk.cues,
             excerpt=text,

@@ -16,14 +16,15 @@ from flows.state import ConversationState
 from tests.flows.fakes import FakePorts
 
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+FakeEngine = Engine[FakePorts]
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
+def engine() -> FakeEngine:
     return Engine(load_flowset("learner", LEARNER_ACTIONS), LEARNER_ACTIONS)
 
 
-def given(ports: FakePorts, language: str = "en") -> TurnInput:
+def given(ports: FakePorts, language: str = "en") -> TurnInput[FakePorts]:
     return TurnInput(
         language=Language.CY if language == Language.CY else Language.EN, at=AT, ports=ports
     )
@@ -38,14 +39,16 @@ def press(reply: Reply, label: str) -> str:
     raise AssertionError(f"no button {label!r} in {[b.label for r in reply.buttons for b in r]}")
 
 
-async def choose(engine: Engine, out: Outcome, label: str, ports: FakePorts) -> Outcome:
+async def choose(engine: FakeEngine, out: Outcome, label: str, ports: FakePorts) -> Outcome:
     payload = press(out.replies[-1], label)
     result = await engine.choose(out.state, payload, given(ports, out.language))
     assert result is not None, f"pressing {label!r} was refused"
     return result
 
 
-async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engine) -> None:
+async def test_welcome_asks_language_first_then_explains_and_enrols(
+    engine: FakeEngine,
+) -> None:
     ports = FakePorts()
     out = await engine.start(ConversationState(), "welcome", given(ports))
     assert "Cymraeg" in [b.label for row in out.replies[-1].buttons for b in row]
@@ -68,7 +71,9 @@ async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engi
     assert "Ysgol Llais Demo, Blwyddyn 9" in out_ok.replies[0].text
 
 
-async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: Engine) -> None:
+async def test_checkin_rotates_items_and_records_domain_item_and_value(
+    engine: FakeEngine,
+) -> None:
     seen: list[set[str]] = []
     for count in range(3):
         ports = FakePorts(language=Language.EN, enrolled=True, checkin_count=count)
@@ -94,12 +99,14 @@ async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: E
     assert len(seen[0] | seen[1] | seen[2]) == 15  # three check-ins cover fifteen items
 
 
-async def test_checkin_needs_a_school_code(engine: Engine) -> None:
+async def test_checkin_needs_a_school_code(engine: FakeEngine) -> None:
     out = await engine.start(ConversationState(), "checkin", given(FakePorts(language=Language.EN)))
     assert out.state.current is not None and out.state.current.flow == "enrol"
 
 
-async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Engine) -> None:
+async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(
+    engine: FakeEngine,
+) -> None:
     ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     assert await engine.answer_text(out.state, "11", given(ports)) is None
@@ -108,7 +115,7 @@ async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Eng
     assert typed.state.current.step == "engagement"
 
 
-async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
+async def test_mood_with_several_tags_and_a_note(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
@@ -121,7 +128,7 @@ async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
     assert SaveMood(2, ("sleep", "friends"), "tired all week") in noted.effects
 
 
-async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> None:
+async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.CY, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports, "cy"))
     out = await choose(engine, out, "😢", ports)
@@ -133,7 +140,7 @@ async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> 
     assert out.state.current is not None and out.state.current.flow == "help"
 
 
-async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
+async def test_three_low_in_a_row_offers_support(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.EN, enrolled=True, streak=2)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
@@ -142,7 +149,7 @@ async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
     assert "noticed things have felt tough" in out.replies[-1].text
 
 
-async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) -> None:
+async def test_an_interrupted_flow_resumes_at_the_same_question(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     out = await choose(engine, out, "7", ports)
@@ -153,7 +160,7 @@ async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) 
     assert out.replies[-1].text == asked
 
 
-async def test_a_stale_button_is_refused(engine: Engine) -> None:
+async def test_a_stale_button_is_refused(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     old = press(out.replies[-1], "7")
@@ -161,7 +168,7 @@ async def test_a_stale_button_is_refused(engine: Engine) -> None:
     assert await engine.choose(out.state, old, given(ports)) is None
 
 
-async def test_delete_asks_first(engine: Engine) -> None:
+async def test_delete_asks_first(engine: FakeEngine) -> None:
     ports = FakePorts(language=Language.EN)
     out = await engine.start(ConversationState(), "delete", given(ports))
     kept = await choose(engine, out, "No, keep it", ports)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.vocabulary import Language
+from core.vocabulary import CodeKind, Language, StaffRole
 from flows.actions import ActionCall, CodeInfo
 from flows.effects import LinkStaffRole, SaveStaffCheckin
 from flows.learner_actions import LEARNER_ACTIONS
@@ -68,7 +68,7 @@ class AuthorityCodePorts(FakePorts):
     """Fake ports that know one authority code (given on a school row, which is ignored)."""
 
     async def lookup_code(self, code: str) -> CodeInfo | None:
-        return CodeInfo("AUTH", 3, "Ysgol", "authority", None) if code == "auth" else None
+        return CodeInfo("AUTH", 3, "Ysgol", CodeKind.AUTHORITY, None) if code == "auth" else None
 
 
 async def test_an_authority_code_links_without_a_school() -> None:
@@ -77,4 +77,4 @@ async def test_an_authority_code_links_without_a_school() -> None:
     )
     result = await link_code(call)
     assert result.outcome == "authority"
-    assert result.effects == [LinkStaffRole(None, "authority")]
+    assert result.effects == [LinkStaffRole(None, StaffRole.AUTHORITY)]
