@@ -7,7 +7,7 @@ so a value read from a file, a button or a row is checked once, where it enters.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
@@ -95,12 +95,22 @@ class Language(StrEnum):
 DEFAULT_LANGUAGE = Language.EN
 
 
-def parse_language(value: str | None) -> Language | None:
-    """``cy``/``en`` for a stored or chosen language, or None for anything else."""
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_member(kind: type[E], value: object) -> E | None:
+    """``value`` as one of ``kind``'s members (from a button, a file or a row), or None."""
+    if not isinstance(value, str):
+        return None
     try:
-        return Language(value) if value is not None else None
+        return kind(value)
     except ValueError:
         return None
+
+
+def parse_language(value: str | None) -> Language | None:
+    """``cy``/``en`` for a stored or chosen language, or None for anything else."""
+    return parse_member(Language, value)
 
 
 class Audience(StrEnum):

@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from core.vocabulary import CodeKind, Language, RiskLevel, StaffRole
 from flows.effects import Effect
+from flows.state import Frame
 
 P = TypeVar("P")
 P_co = TypeVar("P_co", covariant=True)
@@ -109,14 +110,19 @@ class StaffCapabilities(PersonView, Codes, Records, Signposts, Protocol):
 
 @dataclass(frozen=True)
 class ActionCall(Generic[P_co]):
-    """What an action sees: the flow's data (it may add to it), the person's language and time,
-    and the ports it asks through."""
+    """What an action sees: the running frame (it may add to it), the person's language and
+    time, and the ports it asks through."""
 
-    data: dict[str, Any]
+    frame: Frame
     language: Language
     at: datetime
     ports: P_co
     args: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The flow's data: what its steps stored, and display values for say-templates."""
+        return self.frame.data
 
 
 @dataclass

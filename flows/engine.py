@@ -6,13 +6,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from core.channel import Reply
 from core.i18n import catalogue
 from core.vocabulary import Language
 from flows.actions import ActionCall, ActionRegistry, PersonView
-from flows.effects import Effect
+from flows.effects import CheckinItem, Effect
 from flows.loader import FlowSet
 from flows.model import (
     END,
@@ -28,14 +28,13 @@ from flows.model import (
     TextStep,
 )
 from flows.render import prompt_for, step_token
-from flows.state import ConversationState, Frame
+from flows.state import ConversationState, Frame, SafetyContext
 
 log = logging.getLogger(__name__)
 
 MAX_STEPS_PER_TURN = 60
 SKIP = "_skip"
 DONE = "_done"
-ANSWERS_KEY = "_answers"
 P = TypeVar("P", bound=PersonView)
 
 
@@ -102,18 +101,19 @@ class Engine(Generic[P]):
         flow_id: str,
         given: TurnInput[P],
         *,
-        data: dict[str, Any] | None = None,
+        safety: SafetyContext | None = None,
         interrupt: bool = False,
     ) -> Outcome:
-        """Start ``flow_id``; with ``interrupt`` the running flow is kept to resume afterwards."""
+        """Start ``flow_id`` (a safety flow with the concern it answers); with ``interrupt`` the
+        running flow is kept to resume afterwards."""
         turn = self._turn(state, given)
         current = turn.state.current
         if interrupt and current is not None:
             turn.state.interrupted.append(self._resumable(current))
         elif not interrupt:
             turn.state.interrupted.clear()
-        turn.state.current = Frame(flow=flow_id, step=self.flowset.flow(flow_id).start)
-        turn.state.current.data.update(data or {})
+        start = self.flowset.flow(flow_id).start
+        turn.state.current = Frame(flow=flow_id, step=start, safety=safety)
         await self._run(turn)
         return self._outcome(turn)
 
@@ -191,7 +191,7 @@ class Engine(Generic[P]):
         """A frame to come back to; a free-text question is not asked again."""
         step = self._step(frame)
         if isinstance(step, TextStep):
-            return Frame(flow=frame.flow, step=frame.step, data=frame.data, skipped=True)
+            return frame.model_copy(update={"skipped": True}, deep=True)
         return frame.model_copy(deep=True)
 
     async def _choose(self, turn: _Turn[P], step: InputStep, choice: str) -> Outcome | None:
@@ -205,10 +205,8 @@ class Engine(Generic[P]):
         if isinstance(step, ScaleStep):
             if not choice.isdigit() or not step.minimum <= int(choice) <= step.maximum:
                 return None
-            item_id = frame.data.get(f"_item_{frame.step}") or step.items[0].id
-            frame.data.setdefault(ANSWERS_KEY, []).append(
-                {"domain": step.domain, "item_id": item_id, "value": int(choice)}
-            )
+            item_id = frame.items.get(frame.step) or step.items[0].id
+            frame.answers.append(CheckinItem(step.domain, item_id, int(choice)))
             return await self._advance(turn, step.next)
         if isinstance(step, MultiStep):
             chosen: list[str] = frame.data.setdefault(step.store, [])
@@ -241,8 +239,10 @@ class Engine(Generic[P]):
             turn.state.current = None
         elif target.startswith(FLOW_PREFIX):
             flow_id = target[len(FLOW_PREFIX) :]
-            turn.state.current = Frame(
-                flow=flow_id, step=self.flowset.flow(flow_id).start, data=dict(frame.data)
+            # the next flow carries on with what this one collected
+            start = self.flowset.flow(flow_id).start
+            turn.state.current = frame.model_copy(
+                update={"flow": flow_id, "step": start, "skipped": False}, deep=True
             )
         else:
             frame.step = target
@@ -265,15 +265,14 @@ class Engine(Generic[P]):
                 continue
             step = self._step(frame)
             if isinstance(step, SayStep):
-                values = {k: v for k, v in frame.data.items() if not k.startswith("_")}
-                turn.replies.append(Reply(step.text.get(turn.language, **values)))
+                turn.replies.append(Reply(step.text.get(turn.language, **frame.data)))
                 self._goto(turn, step.next)
             elif isinstance(step, ActionStep):
                 await self._act(turn, frame, step)
             else:
-                if isinstance(step, ScaleStep) and f"_item_{frame.step}" not in frame.data:
+                if isinstance(step, ScaleStep) and frame.step not in frame.items:
                     index = turn.ports.checkin_count % len(step.items)
-                    frame.data[f"_item_{frame.step}"] = step.items[index].id
+                    frame.items[frame.step] = step.items[index].id
                 turn.replies.append(prompt_for(frame, step, turn.language))
                 return
         stuck = turn.state.current
@@ -286,7 +285,7 @@ class Engine(Generic[P]):
 
     async def _act(self, turn: _Turn[P], frame: Frame, step: ActionStep) -> None:
         call = ActionCall(
-            data=frame.data, language=turn.language, at=turn.at, ports=turn.ports, args=step.args
+            frame=frame, language=turn.language, at=turn.at, ports=turn.ports, args=step.args
         )
         result = await self.actions[step.action](call)
         turn.effects.extend(result.effects)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.thresholds import LOWEST_MOOD, STREAK_TO_OFFER, checkin_is_low, mood_is_low
-from core.vocabulary import Category, CodeKind, RiskLevel, SafeNow, parse_language
+from core.vocabulary import Category, CodeKind, RiskLevel, SafeNow, parse_language, parse_member
 from flows.actions import (
     ActionCall,
     ActionFn,
@@ -17,7 +17,7 @@ from flows.actions import (
     registry,
 )
 from flows.effects import (
-    CheckinItem,
+    Effect,
     Enrol,
     EraseMyData,
     RequestContact,
@@ -38,10 +38,6 @@ SERIOUS_NEEDS = frozenset(
         Category.EXPLOITATION,
     }
 )
-ALERT_KEY = "_alert_id"
-LEVEL_KEY = "_level"
-CATEGORIES_KEY = "_categories"
-THIS_LOW_KEY = "_this_low"
 
 
 async def is_returning(call: ActionCall[PersonView]) -> ActionResult:
@@ -76,13 +72,9 @@ async def require_school(call: ActionCall[PersonView]) -> ActionResult:
 
 async def save_checkin(call: ActionCall[object]) -> ActionResult:
     """Persist the check-in's answers and optional comment."""
-    answers = tuple(
-        CheckinItem(a["domain"], a["item_id"], int(a["value"]))
-        for a in call.data.get("_answers", [])
-    )
+    answers = tuple(call.frame.answers)
     comment = call.data.get("comment") or None
-    if answers:
-        call.data[THIS_LOW_KEY] = checkin_is_low([a.value for a in answers])
+    call.frame.found.low = checkin_is_low([a.value for a in answers])
     return ActionResult("ok", [SaveCheckin(answers, comment)])
 
 
@@ -91,13 +83,13 @@ async def save_mood(call: ActionCall[object]) -> ActionResult:
     score = int(call.data["mood"])
     tags = tuple(call.data.get("tags") or ())
     note = call.data.get("note") or None
-    call.data[THIS_LOW_KEY] = mood_is_low(score)
+    call.frame.found.low = mood_is_low(score)
     return ActionResult("lowest" if score <= LOWEST_MOOD else "ok", [SaveMood(score, tags, note)])
 
 
 async def check_low_streak(call: ActionCall[Streaks]) -> ActionResult:
     """Offer support gently after several low check-ins or moods in a row (not every time)."""
-    if not call.data.get(THIS_LOW_KEY):
+    if not call.frame.found.low:
         return ActionResult("ok")
     streak = await call.ports.low_streak() + 1
     return ActionResult("low" if streak % STREAK_TO_OFFER == 0 else "ok")
@@ -115,13 +107,13 @@ async def load_my_data(call: ActionCall[Records]) -> ActionResult:
         notes=mine.notes,
         retention_days=mine.retention_days,
     )
-    call.data["_alerts"] = mine.alerts
+    call.frame.found.safeguarding_records = mine.alerts
     return ActionResult("ok")
 
 
 async def has_safeguarding_records(call: ActionCall[object]) -> ActionResult:
     """Whether to mention safeguarding records that /delete does not remove."""
-    return ActionResult("some" if call.data.get("_alerts") else "none")
+    return ActionResult("some" if call.frame.found.safeguarding_records else "none")
 
 
 async def erase_my_data(call: ActionCall[object]) -> ActionResult:
@@ -142,8 +134,9 @@ async def crisis_contacts(call: ActionCall[Signposts]) -> ActionResult:
 
 async def concern_contacts(call: ActionCall[Signposts]) -> ActionResult:
     """Contacts that fit the concern's categories."""
-    needs = list(call.data.get(CATEGORIES_KEY) or ["low_mood"])
-    level = RiskLevel.parse(str(call.data.get(LEVEL_KEY) or "medium"))
+    safety = call.frame.safety
+    needs: list[str] = list(safety.categories) if safety and safety.categories else ["low_mood"]
+    level = safety.level if safety else RiskLevel.MEDIUM
     call.data["contacts"] = await call.ports.support_text(
         needs, call.language, call.at, level=level
     )
@@ -152,22 +145,21 @@ async def concern_contacts(call: ActionCall[Signposts]) -> ActionResult:
 
 async def record_safe_now(call: ActionCall[object]) -> ActionResult:
     """Add the learner's answer to "are you safe right now?" to the alert."""
-    alert_id = call.data.get(ALERT_KEY)
-    if not alert_id:
+    safety = call.frame.safety
+    if safety is None or safety.alert_id is None:
         return ActionResult("ok")
-    answer = call.data.get("safe_now")
-    safe_now = SafeNow(answer) if answer in set(SafeNow) else None
-    return ActionResult("ok", [UpdateAlert(alert_id, safe_now=safe_now)])
+    safety.safe_now = parse_member(SafeNow, call.data.get("safe_now"))
+    return ActionResult("ok", [UpdateAlert(safety.alert_id, safe_now=safety.safe_now)])
 
 
 async def record_contact_choice(call: ActionCall[PersonView]) -> ActionResult:
     """Add whether the learner wants a trusted adult to get in touch to the alert."""
-    effects = []
-    alert_id = call.data.get(ALERT_KEY)
-    if alert_id:
-        wants = call.data.get("wants_contact") == "yes"
-        effects.append(UpdateAlert(alert_id, contact_requested=wants))
-    return ActionResult("school" if call.ports.enrolled else "authority", list(effects))
+    effects: list[Effect] = []
+    safety = call.frame.safety
+    if safety is not None and safety.alert_id is not None:
+        safety.wants_contact = call.data.get("wants_contact") == "yes"
+        effects.append(UpdateAlert(safety.alert_id, contact_requested=safety.wants_contact))
+    return ActionResult("school" if call.ports.enrolled else "authority", effects)
 
 
 async def need_known(call: ActionCall[object]) -> ActionResult:
@@ -177,8 +169,8 @@ async def need_known(call: ActionCall[object]) -> ActionResult:
 
 async def need_from_concern(call: ActionCall[object]) -> ActionResult:
     """Signpost for what the safeguarding concern was about."""
-    categories = call.data.get(CATEGORIES_KEY) or ["low_mood"]
-    call.data["need"] = str(categories[0])
+    safety = call.frame.safety
+    call.data["need"] = safety.categories[0].value if safety and safety.categories else "low_mood"
     return ActionResult("ok")
 
 

@@ -131,8 +131,6 @@ def load_routes(path: Path, flows: Mapping[str, Flow]) -> Routes:
     ]
     values = [*routes.commands.values(), *routes.intents.values(), *routes.on_concern.values()]
     pairs = [*zip(named, values, strict=True), ("idle", routes.idle)]
-    if routes.low_streak:
-        pairs.append(("low_streak", routes.low_streak))
     for key, target in pairs:
         if target not in flows:
             raise FlowDefinitionError(f"{path}: {key}: unknown flow {target!r}")

@@ -25,9 +25,9 @@ def prompt_for(
 ) -> Reply:
     """The question a step asks, with its buttons."""
     token = step_token(frame.flow, frame.step)
-    values = {k: v for k, v in frame.data.items() if not k.startswith("_")}
+    values = frame.data
     if isinstance(step, ScaleStep):
-        item_id = frame.data.get(f"_item_{frame.step}")
+        item_id = frame.items.get(frame.step)
         item = next((i for i in step.items if i.id == item_id), step.items[0])
         text = item.text.get(language, **values)
         if step.anchors:

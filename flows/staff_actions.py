@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.i18n import catalogue
 from core.thresholds import LOW_MONEY_RATING, staff_checkin_is_low
-from core.vocabulary import SpiceWell, StaffRole
+from core.vocabulary import SpiceWell, StaffRole, parse_member
 from flows import learner_actions as shared
 from flows.actions import (
     ActionCall,
@@ -18,6 +20,8 @@ from flows.actions import (
     registry,
 )
 from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopped
+
+MONEY_DOMAIN = "financial"  # the CARI pillar whose low rating adds money advice
 
 
 async def staff_is_returning(call: ActionCall[PersonView]) -> ActionResult:
@@ -41,30 +45,33 @@ async def link_code(call: ActionCall[Codes]) -> ActionResult:
 
 async def save_staff_checkin(call: ActionCall[object]) -> ActionResult:
     """Persist the pillar ratings and the lowest well; a low check-in offers support."""
-    answers = tuple(
-        CheckinItem(a["domain"], a["item_id"], int(a["value"]))
-        for a in call.data.get("_answers", [])
-    )
-    well = call.data.get("lowest_well")
-    lowest = SpiceWell(well) if well in set(SpiceWell) else None
+    answers = tuple(call.frame.answers)
     low = staff_checkin_is_low([a.value for a in answers])
-    if any(a.domain == "financial" and a.value <= LOW_MONEY_RATING for a in answers):
-        call.data["_money"] = True
-    return ActionResult("low" if low else "ok", [SaveStaffCheckin(answers, lowest)])
+    return ActionResult("low" if low else "ok", [SaveStaffCheckin(answers, _lowest_well(call))])
+
+
+def _lowest_well(call: ActionCall[object]) -> SpiceWell | None:
+    return parse_member(SpiceWell, call.data.get("lowest_well"))
+
+
+def money_is_low(answers: Iterable[CheckinItem]) -> bool:
+    """Whether the financial pillar was rated low enough to add money advice."""
+    return any(a.domain == MONEY_DOMAIN and a.value <= LOW_MONEY_RATING for a in answers)
 
 
 async def well_tip(call: ActionCall[object]) -> ActionResult:
     """A small idea for refilling the well that feels lowest."""
-    well = call.data.get("lowest_well")
-    if well not in set(SpiceWell):
+    well = _lowest_well(call)
+    if well is None:
         return ActionResult("none")
-    call.data["tip"] = catalogue().get(f"staff.well_tip_{well}", call.language)
+    call.data["tip"] = catalogue().get(f"staff.well_tip_{well.value}", call.language)
     return ActionResult("ok")
 
 
 async def staff_support_after_checkin(call: ActionCall[Signposts]) -> ActionResult:
     """Staff services for wellbeing (and money, when the financial pillar was low)."""
-    needs = ["staff_wellbeing", "money"] if call.data.get("_money") else ["staff_wellbeing"]
+    money = money_is_low(call.frame.answers)
+    needs = ["staff_wellbeing", "money"] if money else ["staff_wellbeing"]
     call.data["contacts"] = await call.ports.support_text(needs, call.language, call.at)
     return ActionResult("ok")
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.channel import Inbound, InboundKind, Reply
@@ -25,7 +26,7 @@ from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language, RiskLevel
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
-from flows.state import ConversationState
+from flows.state import ConversationState, SafetyContext
 from llais.ports import PersonPorts
 from llais.pseudonym import person_ref
 from llais.signposter import DirectorySignposter, SignpostPolicy
@@ -164,8 +165,7 @@ class DialogueService(ABC, Generic[PortsT]):
         now = self.clock()
         async with self.sessions() as session, session.begin():
             ports = await self._open(session, ref, inbound)
-            stored = await state_repo.load_state(session, ref=ref)
-            state = ConversationState.model_validate(stored or {})
+            state = self._restore(await state_repo.load_state(session, ref=ref))
             language = ports.language or (
                 understanding.nlu.language if understanding else DEFAULT_LANGUAGE
             )
@@ -183,6 +183,19 @@ class DialogueService(ABC, Generic[PortsT]):
             len(outcome.replies),
         )
         return outcome.replies
+
+    def _restore(self, stored: dict[str, Any] | None) -> ConversationState:
+        """The stored state, or a fresh start when it no longer fits (e.g. saved by an older
+        version): a person is never stuck on a state the code cannot read."""
+        try:
+            return ConversationState.model_validate(stored or {})
+        except ValidationError as exc:
+            log.warning(
+                "%s stored conversation state no longer valid (%d problem(s)); starting fresh",
+                self.vocabulary.messages,
+                exc.error_count(),
+            )
+            return ConversationState()
 
     # ----- deciding -----------------------------------------------------------------------
     async def _decide(
@@ -209,10 +222,12 @@ class DialogueService(ABC, Generic[PortsT]):
         flow_id: str,
         *,
         interrupt: bool = False,
-        data: dict[str, object] | None = None,
+        safety: SafetyContext | None = None,
     ) -> Outcome:
         given = self._given(turn)
-        return await self.engine.start(turn.state, flow_id, given, data=data, interrupt=interrupt)
+        return await self.engine.start(
+            turn.state, flow_id, given, safety=safety, interrupt=interrupt
+        )
 
     def _message(self, name: str, language: Language) -> Reply:
         return Reply(catalogue().get(f"{self.vocabulary.messages}.{name}", language))

@@ -13,8 +13,7 @@ import uuid
 from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
-from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
-from flows.state import ConversationState
+from flows.state import ConversationState, SafetyContext
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import LearnerPorts
 from llais.signposter import LEARNER_SIGNPOSTS
@@ -44,7 +43,7 @@ class LearnerService(DialogueService[LearnerPorts]):
     ) -> Outcome:
         """Interrupt whatever is running; the alert is one of this turn's effects."""
         risk = understanding.risk
-        flow_id = self.routes.on_concern[risk.level.label]
+        flow_id = self.routes.concern_flow(risk.level)
         state = turn.state
         open_alert = self._open_alert(state)
         if open_alert is not None:
@@ -63,7 +62,7 @@ class LearnerService(DialogueService[LearnerPorts]):
             # A higher level than the open alert: raise it and start the stronger reply.
             state.current = None
             outcome = await self._start(
-                turn, flow_id, interrupt=True, data=self._alert_data(open_id, risk)
+                turn, flow_id, interrupt=True, safety=self._safety(open_id, risk)
             )
             outcome.effects.insert(0, update)
             return outcome
@@ -77,25 +76,26 @@ class LearnerService(DialogueService[LearnerPorts]):
             about_other=risk.about_other,
         )
         outcome = await self._start(
-            turn, flow_id, interrupt=True, data=self._alert_data(alert_id, risk)
+            turn, flow_id, interrupt=True, safety=self._safety(alert_id, risk)
         )
         outcome.effects.insert(0, alert)
         return outcome
 
     @staticmethod
-    def _alert_data(alert_id: str, risk: RiskAssessment) -> dict[str, object]:
-        return {
-            ALERT_KEY: alert_id,
-            LEVEL_KEY: risk.level.label,
-            CATEGORIES_KEY: list(risk.categories),
-        }
+    def _safety(alert_id: str, risk: RiskAssessment) -> SafetyContext:
+        return SafetyContext(
+            alert_id=alert_id,
+            level=risk.level,
+            categories=risk.categories,
+            about_other=risk.about_other,
+        )
 
     def _open_alert(self, state: ConversationState) -> tuple[str, RiskLevel] | None:
         """The alert whose safety conversation is running now, with its level."""
         frame = state.current
-        if frame is None or frame.flow not in self.routes.on_concern.values():
+        if frame is None or frame.flow not in self.routes.concern_flows:
             return None
-        alert_id, level = frame.data.get(ALERT_KEY), frame.data.get(LEVEL_KEY)
-        if not alert_id or not level:
+        safety = frame.safety
+        if safety is None or safety.alert_id is None:
             return None
-        return str(alert_id), RiskLevel.parse(str(level))
+        return safety.alert_id, safety.level

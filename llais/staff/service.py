@@ -13,7 +13,7 @@ import logging
 from core.channel import Inbound, InboundKind, Reply
 from core.vocabulary import Audience
 from flows.engine import Outcome
-from flows.learner_actions import CATEGORIES_KEY, LEVEL_KEY
+from flows.state import SafetyContext
 from llais.alerts.render import parse_ack
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import PersonPorts
@@ -59,12 +59,11 @@ class StaffService(DialogueService[PersonPorts]):
         """Care and adult contacts; a concern flow already running is replaced, not stacked."""
         risk = understanding.risk
         state = turn.state
-        if state.current is not None and state.current.flow in self.routes.on_concern.values():
+        if state.current is not None and state.current.flow in self.routes.concern_flows:
             state.current = None
         log.info("staff concern level=%s", risk.level.label)
-        data: dict[str, object] = {
-            LEVEL_KEY: risk.level.label,
-            CATEGORIES_KEY: list(risk.categories),
-        }
-        flow_id = self.routes.on_concern[risk.level.label]
-        return await self._start(turn, flow_id, interrupt=True, data=data)
+        safety = SafetyContext(
+            level=risk.level, categories=risk.categories, about_other=risk.about_other
+        )
+        flow_id = self.routes.concern_flow(risk.level)
+        return await self._start(turn, flow_id, interrupt=True, safety=safety)

@@ -27,7 +27,9 @@ flows:
         type: say
         text: {en: "Bye", cy: "Hwyl"}
 """
-ROUTES = "commands: {start: tiny}\nidle: tiny\non_concern: {high: tiny}\n"
+ROUTES = (
+    "commands: {start: tiny}\nidle: tiny\non_concern: {medium: tiny, high: tiny, critical: tiny}\n"
+)
 
 
 def _load(tmp_path: Path, flow_text: str, routes: str = ROUTES) -> None:
@@ -99,3 +101,22 @@ def test_repeated_option_ids_are_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(FlowDefinitionError, match="option ids repeat"):
         _load(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("on_concern", "expected"),
+    [
+        ("{high: tiny, critical: tiny}", "on_concern.medium missing"),
+        ("{medium: tiny, high: tiny}", "on_concern.critical missing"),
+        ("{medium: tiny, high: tiny, critical: tiny, low: tiny}", "unknown level(s) low"),
+    ],
+)
+def test_on_concern_needs_exactly_medium_high_and_critical(
+    tmp_path: Path, on_concern: str, expected: str
+) -> None:
+    routes = ROUTES.replace("{medium: tiny, high: tiny, critical: tiny}", on_concern)
+    with pytest.raises(FlowDefinitionError) as caught:
+        _load(tmp_path, GOOD, routes)
+    message = str(caught.value)
+    assert "learner.yml" in message and "on_concern" in message
+    assert expected in message

@@ -8,10 +8,16 @@ import pytest
 
 from core.vocabulary import CodeKind, Language, StaffRole
 from flows.actions import ActionCall, CodeInfo
-from flows.effects import LinkStaffRole, SaveStaffCheckin
+from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
-from flows.staff_actions import STAFF_ACTIONS, link_code, save_staff_checkin
+from flows.staff_actions import (
+    STAFF_ACTIONS,
+    link_code,
+    save_staff_checkin,
+    staff_support_after_checkin,
+)
+from flows.state import Frame
 from tests.flows.fakes import FakePorts
 
 AT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
@@ -26,11 +32,13 @@ def test_each_bot_loads_only_its_own_flows() -> None:
     assert set(staff.routes.on_concern) == {"medium", "high", "critical"}
 
 
-def _answers(*values: int) -> list[dict[str, object]]:
+def _answers(*values: int) -> list[CheckinItem]:
     domains = ("mental", "physical", "social", "financial")
-    return [
-        {"domain": d, "item_id": f"{d}_x", "value": v} for d, v in zip(domains, values, strict=True)
-    ]
+    return [CheckinItem(d, f"{d}_x", v) for d, v in zip(domains, values, strict=True)]
+
+
+def _frame(data: dict[str, object], answers: list[CheckinItem] | None = None) -> Frame:
+    return Frame(flow="staff_checkin", step="save", data=data, answers=answers or [])
 
 
 @pytest.mark.parametrize(
@@ -46,20 +54,23 @@ async def test_a_check_in_is_low_when_the_mean_or_one_pillar_is_low(
     values: tuple[int, ...], outcome: str, money: bool
 ) -> None:
     call = ActionCall(
-        data={"_answers": _answers(*values), "lowest_well": "creative"},
+        frame=_frame({"lowest_well": "creative"}, _answers(*values)),
         language=Language.EN,
         at=AT,
         ports=FakePorts(),
     )
     result = await save_staff_checkin(call)
     assert result.outcome == outcome
-    assert bool(call.data.get("_money")) is money
+    await staff_support_after_checkin(call)  # money advice when the financial pillar was low
+    assert ("money" in call.data["contacts"]) is money
     [effect] = result.effects
     assert isinstance(effect, SaveStaffCheckin) and effect.lowest_well == "creative"
 
 
 async def test_a_learner_code_does_not_link_a_staff_account() -> None:
-    call = ActionCall(data={"code": "demo-y9"}, language=Language.EN, at=AT, ports=FakePorts())
+    call = ActionCall(
+        frame=_frame({"code": "demo-y9"}), language=Language.EN, at=AT, ports=FakePorts()
+    )
     result = await link_code(call)
     assert (result.outcome, result.effects) == ("invalid", [])
 
@@ -73,7 +84,7 @@ class AuthorityCodePorts(FakePorts):
 
 async def test_an_authority_code_links_without_a_school() -> None:
     call = ActionCall(
-        data={"code": "auth"}, language=Language.EN, at=AT, ports=AuthorityCodePorts()
+        frame=_frame({"code": "auth"}), language=Language.EN, at=AT, ports=AuthorityCodePorts()
     )
     result = await link_code(call)
     assert result.outcome == "authority"
