@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,19 @@ class Catalogue:
     def keys(self) -> list[str]:
         """Every key, sorted."""
         return sorted(self._texts)
+
+    def require(self, needed: Mapping[str, Iterable[str]]) -> None:
+        """Fail with every key that is missing, and who builds it (``who -> keys``)."""
+        missing = [
+            f"{key} (built by {who})"
+            for who, keys in needed.items()
+            for key in sorted(keys)
+            if key not in self._texts
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"the message catalogue ({MESSAGES_DIR}) has no {', '.join(missing)}"
+            )
 
     @classmethod
     def load(cls, directory: Path = MESSAGES_DIR) -> Catalogue:

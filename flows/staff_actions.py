@@ -24,6 +24,14 @@ from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopp
 MONEY_DOMAIN = "financial"  # the CARI pillar whose low rating adds money advice
 
 
+def message_keys() -> frozenset[str]:
+    """The catalogue keys these actions build at run time (checked at start-up)."""
+    return frozenset(
+        [f"staff.well_tip_{well.value}" for well in SpiceWell]
+        + [f"staff.role_{role.value}" for role in StaffRole]
+    )
+
+
 async def staff_is_returning(call: ActionCall[PersonView]) -> ActionResult:
     """Someone who already chose a language is welcomed back."""
     return ActionResult("returning" if call.ports.language else "new", [SetStopped(False)])

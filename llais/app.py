@@ -21,17 +21,21 @@ from bot.telegram import (
 from bot.terminal import run_chat
 from core.channel import Channel
 from core.clock import Clock, utcnow
+from core.i18n import Catalogue, catalogue
 from core.settings import Settings
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import STAFF_ACTIONS
+from flows.staff_actions import message_keys as staff_action_keys
 from llais.alerts import AlertSender
-from llais.learner import LearnerService
+from llais.alerts import message_keys as alert_keys
+from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
 from llais.signposter import build_signposter
-from llais.staff import StaffService
+from llais.staff import STAFF_VOCABULARY, StaffService
 from nlu.understand import build_understander
+from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 
 
@@ -46,8 +50,23 @@ class App:
     staff: StaffService
 
 
+def check_messages(messages: Catalogue) -> None:
+    """Every catalogue key the code builds at run time must exist, in Welsh and English."""
+    messages.require(
+        {
+            "signposting": signposting_keys(),
+            "flows.staff_actions": staff_action_keys(),
+            "llais.alerts": alert_keys(),
+            "the learner service": LEARNER_VOCABULARY.message_keys(),
+            "the staff service": STAFF_VOCABULARY.message_keys(),
+        }
+    )
+
+
 async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
-    """Load and validate flows, the NLU and the directory, and connect to the database."""
+    """Check the messages; load and validate flows, the NLU and the directory; connect to the
+    database."""
+    check_messages(catalogue())
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
     flowset = load_flowset("learner", LEARNER_ACTIONS)

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
 MAX_TEXT = 4000
+# what every service says outside the flows, from its own catalogue file
+SERVICE_MESSAGES = ("not_text", "stale_button", "unknown_command", "not_understood", "use_buttons")
 
 PortsT = TypeVar("PortsT", bound=PersonPorts)
 
@@ -58,6 +60,10 @@ class Vocabulary:
     help_flow: str
     low_mood_flow: str
     topic_prefix: str
+
+    def message_keys(self) -> frozenset[str]:
+        """The catalogue keys the service builds at run time (checked at start-up)."""
+        return frozenset(f"{self.messages}.{name}" for name in SERVICE_MESSAGES)
 
 
 @dataclass(frozen=True)

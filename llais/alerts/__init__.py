@@ -13,6 +13,7 @@ from llais.alerts.render import (
     AlertView,
     ack_payload,
     local_time,
+    message_keys,
     parse_ack,
     render_alert,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "add_dispatch_job",
     "build_scheduler",
     "local_time",
+    "message_keys",
     "parse_ack",
     "render_alert",
     "roles_for",

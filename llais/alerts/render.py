@@ -7,15 +7,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.channel import Button, Reply
+from core.channel import Button, Channel, Reply
 from core.i18n import catalogue
-from core.vocabulary import Category, Language, RiskLevel, SafeNow
+from core.vocabulary import (
+    ALERT_ROLES,
+    CONCERN_LEVELS,
+    Audience,
+    Category,
+    Language,
+    RiskLevel,
+    SafeNow,
+)
 from storage.models import SafeguardingAlert
 
 ACK_PREFIX = "ack:"
 DEPUTY_STEP = 1
 AUTHORITY_STEP = 2
 ICONS = {RiskLevel.CRITICAL: "🚨", RiskLevel.HIGH: "🔴", RiskLevel.MEDIUM: "🟠"}
+
+
+def message_keys() -> frozenset[str]:
+    """The catalogue keys an alert message is built from at run time (checked at start-up)."""
+    return frozenset(
+        [f"staff.level_{level.label}" for level in CONCERN_LEVELS]
+        + [f"staff.channel_{c.value}" for c in Channel if c.audience is Audience.LEARNER]
+        + [f"staff.answer_{answer}" for answer in (*SafeNow, "yes", "no", "none")]
+        + [f"signposting.need_{category.value}" for category in Category]
+        + [f"staff.ack_by_{role.value}" for role in ALERT_ROLES]
+        + ["staff.ack_by_someone"]
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,6 @@
 one-tap acknowledgement of safeguarding alerts."""
 
 from llais.staff.acknowledge import acknowledge_alert, may_acknowledge
-from llais.staff.service import StaffService
+from llais.staff.service import STAFF_VOCABULARY, StaffService
 
-__all__ = ["StaffService", "acknowledge_alert", "may_acknowledge"]
+__all__ = ["STAFF_VOCABULARY", "StaffService", "acknowledge_alert", "may_acknowledge"]
