@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.flows.test_translations import STRING_FILES, _texts
+from tests.core.test_translations import STRING_FILES, _texts
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "core" / "glossary.yml"
 
