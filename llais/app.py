@@ -23,6 +23,7 @@ from core.channel import Channel
 from core.clock import Clock, utcnow
 from core.i18n import Catalogue, catalogue
 from core.settings import Settings
+from core.vocabulary import Audience
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
@@ -69,7 +70,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     check_messages(catalogue())
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
-    flowset = load_flowset("learner", LEARNER_ACTIONS)
+    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
     learner = LearnerService(
@@ -83,7 +84,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     staff = StaffService(
         settings=settings,
         sessions=sessions,
-        engine=Engine(load_flowset("staff", STAFF_ACTIONS), STAFF_ACTIONS),
+        engine=Engine(load_flowset(Audience.STAFF, STAFF_ACTIONS), STAFF_ACTIONS),
         understander=understander,
         signposter=signposter,
         clock=clock,
@@ -125,10 +126,10 @@ def telegram_bots(app: App) -> Bots:
     settings = app.settings
     apps: list[TelegramApp] = []
     sender: AlertSender | None = None
-    token = settings.token("learner")
+    token = settings.token(Audience.LEARNER)
     if token:
         apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
-    staff_token = settings.token("staff")
+    staff_token = settings.token(Audience.STAFF)
     if staff_token:
         staff = build_application(
             staff_token, settings, app.staff, channel=Channel.STAFF_TELEGRAM, bot_kind="staff"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.channel import Reply
-from core.vocabulary import Language
+from core.vocabulary import Audience, Language
 from flows.effects import Enrol, EraseMyData, SaveCheckin, SaveMood, SetLanguage
 from flows.engine import Engine, Outcome, TurnInput
 from flows.learner_actions import LEARNER_ACTIONS
@@ -21,7 +21,7 @@ FakeEngine = Engine[FakePorts]
 
 @pytest.fixture(scope="module")
 def engine() -> FakeEngine:
-    return Engine(load_flowset("learner", LEARNER_ACTIONS), LEARNER_ACTIONS)
+    return Engine(load_flowset(Audience.LEARNER, LEARNER_ACTIONS), LEARNER_ACTIONS)
 
 
 def given(ports: FakePorts, language: str = "en") -> TurnInput[FakePorts]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import FlowDefinitionError
+from core.vocabulary import Audience
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import FLOWS_DIR, ROUTES_DIR, load_flowset
 
@@ -38,11 +39,11 @@ def _load(tmp_path: Path, flow_text: str, routes: str = ROUTES) -> None:
     routes_dir.mkdir()
     (flows_dir / "tiny.yml").write_text(flow_text)
     (routes_dir / "learner.yml").write_text(routes)
-    load_flowset("learner", LEARNER_ACTIONS, flows_dir=flows_dir, routes_dir=routes_dir)
+    load_flowset(Audience.LEARNER, LEARNER_ACTIONS, flows_dir=flows_dir, routes_dir=routes_dir)
 
 
 def test_shipped_flows_and_routes_load() -> None:
-    flowset = load_flowset("learner", LEARNER_ACTIONS, FLOWS_DIR, ROUTES_DIR)
+    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS, FLOWS_DIR, ROUTES_DIR)
     for flow in ("welcome", "checkin", "mood", "help", "safety_high", "safety_medium"):
         assert flow in flowset.flows
     assert flowset.routes.commands["start"] == "welcome"

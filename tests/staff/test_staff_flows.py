@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.vocabulary import CodeKind, Language, StaffRole
+from core.vocabulary import Audience, CodeKind, Language, StaffRole
 from flows.actions import ActionCall, CodeInfo
 from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin
 from flows.learner_actions import LEARNER_ACTIONS
@@ -24,8 +24,8 @@ AT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 
 
 def test_each_bot_loads_only_its_own_flows() -> None:
-    staff = load_flowset("staff", STAFF_ACTIONS)
-    learner = load_flowset("learner", LEARNER_ACTIONS)
+    staff = load_flowset(Audience.STAFF, STAFF_ACTIONS)
+    learner = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
     assert all(flow.audience == "staff" for flow in staff.flows.values())
     assert not any(flow_id.startswith("staff_") for flow_id in learner.flows)
     assert set(staff.routes.commands) >= {"start", "checkin", "help", "link", "mydata", "delete"}
