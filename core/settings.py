@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.vocabulary import Audience
+from core.vocabulary import Audience, RiskLevel
 
 PLACEHOLDER_SECRET = "change-me"
 
@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The authority's time zone, for opening hours and quiet hours."""
         return ZoneInfo(self.timezone)
+
+    def ack_minutes(self, level: RiskLevel) -> int:
+        """How long an alert at ``level`` may wait for acknowledgement before escalating."""
+        return self.alert_ack_minutes_high if level.urgent else self.alert_ack_minutes_medium
 
     def token(self, audience: Audience) -> str | None:
         """The bot token for the audience's bot, or None when that bot is not configured."""

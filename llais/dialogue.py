@@ -33,7 +33,6 @@ from llais.signposter import DirectorySignposter, SignpostPolicy
 from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
-from storage.models import Person
 from storage.repo import conversations as state_repo
 from storage.repo import people
 
@@ -106,6 +105,13 @@ class DialogueService(ABC, Generic[PortsT]):
         """Handle a message outside the flows (e.g. an alert's Acknowledge button), or None."""
         return None
 
+    @abstractmethod
+    async def _concern(
+        self, turn: Turn[PortsT], text: str, understanding: Understanding
+    ) -> Outcome:
+        """Answer a safeguarding concern (level medium or above)."""
+
+    # ----- the person, in the one person store ----------------------------------------------
     async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
         """The language the person chose, if they are known."""
         person = await people.get_person(session, ref=ref)
@@ -134,13 +140,12 @@ class DialogueService(ABC, Generic[PortsT]):
 
     async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
         """Apply the outcome's effects and keep the reply address; True when erased."""
-        person: Person = turn.ports.person
+        person = turn.ports.person
         ctx = ApplyContext(
             person=person,
             channel=turn.inbound.channel,
             now=self.clock(),
-            ack_minutes_high=self.settings.alert_ack_minutes_high,
-            ack_minutes_medium=self.settings.alert_ack_minutes_medium,
+            settings=self.settings,
         )
         if await apply_effects(session, outcome.effects, ctx):
             return True
@@ -148,12 +153,6 @@ class DialogueService(ABC, Generic[PortsT]):
             session, person=person, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
         )
         return False
-
-    @abstractmethod
-    async def _concern(
-        self, turn: Turn[PortsT], text: str, understanding: Understanding
-    ) -> Outcome:
-        """Answer a safeguarding concern (level medium or above)."""
 
     # ----- the turn -----------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Reply]:

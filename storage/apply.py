@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from core.errors import LlaisError
-from core.vocabulary import AlertStatus, Audience, RiskLevel
+from core.settings import Settings
+from core.vocabulary import AlertStatus, Audience
 from flows.effects import (
     Effect,
     Enrol,
@@ -66,12 +67,7 @@ class ApplyContext:
     person: Person
     channel: str
     now: datetime
-    ack_minutes_high: int
-    ack_minutes_medium: int
-
-    def ack_minutes(self, level: RiskLevel) -> int:
-        """How long an alert at ``level`` may wait before it is escalated."""
-        return self.ack_minutes_high if level.urgent else self.ack_minutes_medium
+    settings: Settings  # how long alerts may wait for acknowledgement
 
 
 def check_allowed(audience: Audience, effects: Sequence[Effect]) -> None:
@@ -101,7 +97,7 @@ def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyContext) -
             created_at=ctx.now,
             status=AlertStatus.OPEN,
             escalation_step=0,
-            next_escalation_at=ctx.now + timedelta(minutes=ctx.ack_minutes(effect.level)),
+            next_escalation_at=ctx.now + timedelta(minutes=ctx.settings.ack_minutes(effect.level)),
         )
     )
 
@@ -119,7 +115,7 @@ async def _update_alert(session: AsyncSession, effect: UpdateAlert, ctx: ApplyCo
         if raised != alert.level and raised.urgent:
             alert.next_escalation_at = min(
                 alert.next_escalation_at or ctx.now,
-                ctx.now + timedelta(minutes=ctx.ack_minutes_high),
+                ctx.now + timedelta(minutes=ctx.settings.ack_minutes(raised)),
             )
         alert.level = raised
     if effect.categories:

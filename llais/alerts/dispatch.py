@@ -80,9 +80,7 @@ class AlertDispatcher:
 
     def ack_minutes(self, level: RiskLevel) -> int:
         """How long an alert at ``level`` may wait for acknowledgement."""
-        if level.urgent:
-            return self.settings.alert_ack_minutes_high
-        return self.settings.alert_ack_minutes_medium
+        return self.settings.ack_minutes(level)
 
     async def run_once(self) -> RunReport:
         """Escalate due alerts and deliver pending ones; safe to call at any time, repeatedly."""

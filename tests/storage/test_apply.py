@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.settings import Settings
 from core.vocabulary import Audience, Category, Language, RiskLevel, StaffRole
 from flows.effects import (
     CheckinItem,
@@ -29,7 +30,7 @@ ALERT = RaiseAlert("a-1", RiskLevel.HIGH, (Category.ABUSE,), ("cue",), "excerpt"
 
 def context(person: Person) -> ApplyContext:
     return ApplyContext(
-        person=person, channel="telegram", now=NOW, ack_minutes_high=15, ack_minutes_medium=240
+        person=person, channel="telegram", now=NOW, settings=Settings(_env_file=None, demo=True)
     )
 
 
