@@ -7,14 +7,14 @@ import logging
 from dataclasses import dataclass
 from typing import Final
 
-from llais.i18n import DEFAULT_LANGUAGE, Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, Language, RiskLevel
 from nlu import keys
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluBackend, NluResult, fallback_result
-from nlu.safeguarding import RiskAssessment, RiskLevel, SafeguardingDetector
+from nlu.safeguarding import RiskAssessment, SafeguardingDetector
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from nlu.safeguarding.levels import RiskAssessment, RiskLevel
+from core.vocabulary import RiskLevel
+from nlu.safeguarding.levels import RiskAssessment
 from nlu.safeguarding.model import RiskModel
 from nlu.safeguarding.normalise import normalise
 from nlu.safeguarding.rules import assess_rules

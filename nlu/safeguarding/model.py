@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu.safeguarding.levels import CATEGORIES, NONE_ASSESSMENT, RiskAssessment, RiskLevel
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.levels import NONE_ASSESSMENT, RiskAssessment
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ FORMAT_VERSION = 1
 SUBDIR = "safeguarding"
 _META = "model.json"
 _WEIGHTS = "weights.npz"
+_CATEGORIES = frozenset(Category)
 # The summed probability of the concern categories needed to raise a gentle check. Chosen by
 # 5-fold cross-validation (repeated 3 times) on the training data: recall 0.51 of concerns while
 # raising 4% of the (deliberately figurative) "none" examples. 0.80 gives 0.64 at 6% and looked
@@ -82,8 +84,8 @@ class RiskModel:
     def assess(self, norm: str) -> RiskAssessment:
         """Return what the model alone would raise for a normalised message."""
         probs = self.probabilities(norm)
-        concern = sum(p for label, p in probs.items() if label in CATEGORIES)
-        category = max(CATEGORIES, key=lambda c: probs.get(c, 0.0))
+        concern = sum(p for label, p in probs.items() if label in _CATEGORIES)
+        category = max(Category, key=lambda c: probs.get(c, 0.0))
         if concern >= CONCERN_THRESHOLD:
             return RiskAssessment(RiskLevel.MEDIUM, (category,), (f"model:{category}",))
         if concern + probs.get("low", 0.0) >= LOW_THRESHOLD:

@@ -8,13 +8,13 @@ from importlib import resources
 
 import numpy as np
 
-from nlu.safeguarding.levels import CATEGORIES
+from core.vocabulary import Category
 from nlu.safeguarding.model import RiskModel, features
 from nlu.safeguarding.normalise import normalise
 
 logger = logging.getLogger(__name__)
 
-LABELS: tuple[str, ...] = ("none", "low", *CATEGORIES)
+LABELS: tuple[str, ...] = ("none", "low", *Category)
 _DATA = "nlu.safeguarding.data"
 _EXAMPLES = "training.csv"
 _LEXICON = "lexicon_construct_tracker.csv"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from llais.i18n import Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
+from core.vocabulary import Language, RiskLevel
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluResult
-from nlu.safeguarding import RiskLevel, SafeguardingDetector
+from nlu.safeguarding import SafeguardingDetector
 from nlu.understand import Understander, build_understander
 
 DISCLOSURE = "i want to die"
@@ -49,7 +49,7 @@ async def test_detector_runs_first_and_stands_when_the_backend_raises(
 ) -> None:
     log: list[str] = []
     understander = Understander(RecordingDetector(detector, log), BrokenBackend(log))  # type: ignore[arg-type]
-    understanding = await understander.understand(DISCLOSURE, "en")
+    understanding = await understander.understand(DISCLOSURE, Language.EN)
     assert log == ["detector", "backend"]
     assert understanding.risk == detector.assess(DISCLOSURE)
     assert understanding.risk.level >= RiskLevel.HIGH
@@ -66,7 +66,7 @@ async def test_detector_result_stands_when_the_backend_hangs(
         BrokenBackend(log, hang=True),
         backend_timeout=0.1,
     )
-    understanding = await understander.understand(DISCLOSURE_CY, "cy")
+    understanding = await understander.understand(DISCLOSURE_CY, Language.CY)
     assert log == ["detector", "backend"]
     assert understanding.risk == detector.assess(DISCLOSURE_CY)
     assert understanding.risk.is_concern and understanding.nlu.language == "cy"
@@ -112,6 +112,8 @@ async def test_build_understander_honours_the_backend_setting(nlu_model_dir: Pat
                  rasa_url="http://127.0.0.1:9", rasa_timeout=0.5)
     )  # fmt: skip
     assert isinstance(rasa.backend, RasaBackend)
-    understanding = await rasa.understand(DISCLOSURE, "en")  # nothing listens: builtin answers
+    understanding = await rasa.understand(
+        DISCLOSURE, Language.EN
+    )  # nothing listens: builtin answers
     await rasa.aclose()
     assert understanding.risk.is_concern and understanding.nlu.intent != "nlu_fallback"

@@ -1,25 +1,23 @@
 """Bilingual text: every person-facing string exists in Welsh and English.
 
 ``Text`` is the one shape a string takes in flow files and message catalogues. Catalogues live in
-``flows/messages/*.yml``; a key is ``<file stem>.<name>``, e.g. ``common.not_text``.
+``core/messages/*.yml``; a key is ``<file stem>.<name>``, e.g. ``common.not_text``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from llais.errors import ConfigurationError
+from core.errors import ConfigurationError
+from core.vocabulary import Language
 
-Language = Literal["cy", "en"]
-LANGUAGES: tuple[Language, ...] = ("cy", "en")
-DEFAULT_LANGUAGE: Language = "en"
-MESSAGES_DIR = Path(__file__).resolve().parent.parent / "flows" / "messages"
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
 class Text(BaseModel):
@@ -39,7 +37,7 @@ class Text(BaseModel):
 
     def get(self, language: Language, /, **values: object) -> str:
         """Return the string in ``language`` with ``{placeholders}`` filled in."""
-        template = self.cy if language == "cy" else self.en
+        template = self.cy if language == Language.CY else self.en
         return template.format_map(_Defaulting(values)) if values else template
 
 
@@ -72,6 +70,19 @@ class Catalogue:
         """Every key, sorted."""
         return sorted(self._texts)
 
+    def require(self, needed: Mapping[str, Iterable[str]]) -> None:
+        """Fail with every key that is missing, and who builds it (``who -> keys``)."""
+        missing = [
+            f"{key} (built by {who})"
+            for who, keys in needed.items()
+            for key in sorted(keys)
+            if key not in self._texts
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"the message catalogue ({MESSAGES_DIR}) has no {', '.join(missing)}"
+            )
+
     @classmethod
     def load(cls, directory: Path = MESSAGES_DIR) -> Catalogue:
         """Load every ``*.yml`` in ``directory``; errors name the file and the key."""
@@ -92,12 +103,3 @@ class Catalogue:
 def catalogue() -> Catalogue:
     """The catalogue shipped with Llais (loaded once)."""
     return Catalogue.load()
-
-
-def parse_language(value: str | None) -> Language | None:
-    """Return ``cy``/``en`` for a stored or chosen language, or None."""
-    if value == "cy":
-        return "cy"
-    if value == "en":
-        return "en"
-    return None

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.vocabulary import Audience, RiskLevel
+
 PLACEHOLDER_SECRET = "change-me"
 
 
@@ -78,7 +80,11 @@ class Settings(BaseSettings):
         """The authority's time zone, for opening hours and quiet hours."""
         return ZoneInfo(self.timezone)
 
-    def token(self, which: str) -> str | None:
-        """The bot token for ``learner`` or ``staff``, or None when that bot is not configured."""
-        secret = self.learner_bot_token if which == "learner" else self.staff_bot_token
+    def ack_minutes(self, level: RiskLevel) -> int:
+        """How long an alert at ``level`` may wait for acknowledgement before escalating."""
+        return self.alert_ack_minutes_high if level.urgent else self.alert_ack_minutes_medium
+
+    def token(self, audience: Audience) -> str | None:
+        """The bot token for the audience's bot, or None when that bot is not configured."""
+        secret = self.learner_bot_token if audience is Audience.LEARNER else self.staff_bot_token
         return secret.get_secret_value() if secret else None

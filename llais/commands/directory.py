@@ -14,18 +14,19 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from llais.clock import utcnow
-from llais.errors import ConfigurationError, NotFoundError
-from llais.i18n import LANGUAGES, Language
-from llais.settings import Settings
-from signposting.contacts import list_school_contacts, resolve_school
+from core.clock import utcnow
+from core.errors import ConfigurationError, NotFoundError
+from core.settings import Settings
+from core.vocabulary import Language, RiskLevel
+from llais.contacts import list_school_contacts
+from llais.directory import load_directory, save_document
 from signposting.directory import read_document
 from signposting.errors import SignpostInputError
 from signposting.export import export_document
 from signposting.matching import Match, check_request, match
-from signposting.store import load_directory, save_document
-from signposting.taxonomy import AUDIENCES, LEVELS
+from signposting.taxonomy import AUDIENCES
 from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.repo.schools import resolve_school
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +46,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     signpost.add_argument("--audience", required=True, help=f"one of {', '.join(AUDIENCES)}")
     signpost.add_argument("--age", type=int)
     signpost.add_argument("--lang", default="en", help="cy or en")
-    signpost.add_argument("--level", default="low", help=f"one of {', '.join(LEVELS)}")
+    signpost.add_argument(
+        "--level", default="low", help=f"one of {', '.join(lv.label for lv in RiskLevel)}"
+    )
     signpost.add_argument("--at", help="ISO-8601 time (default now; no zone means Europe/London)")
     signpost.add_argument("--school", help="school id or enrolment code, for its own contacts")
     signpost.add_argument("--limit", type=int)
@@ -148,7 +151,7 @@ def run_signpost(args: argparse.Namespace, settings: Settings) -> int:
     except SignpostInputError as exc:
         print(f"llais signpost: {exc}", file=sys.stderr)
         return 2
-    language: Language = "cy" if args.lang == LANGUAGES[0] else "en"
+    language = Language(args.lang)
 
     async def find() -> list[Match]:
         async with _session(settings) as session:
@@ -164,7 +167,7 @@ def run_signpost(args: argparse.Namespace, settings: Settings) -> int:
             args.age,
             language,
             at,
-            level=args.level,
+            level=RiskLevel.parse(args.level),
             school_contacts=contacts,
             limit=args.limit,
         )

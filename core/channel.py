@@ -12,6 +12,22 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.vocabulary import Audience
+
+
+class Channel(StrEnum):
+    """The channels adapters deliver from; a person's reference is per channel."""
+
+    TELEGRAM = "telegram"  # the learner bot
+    STAFF_TELEGRAM = "staff-telegram"  # the staff bot
+    TERMINAL = "terminal"  # ``llais chat``
+    WEB = "web"  # the learner web chat (coming)
+
+    @property
+    def audience(self) -> Audience:
+        """Who this channel's people are (a safeguarding alert comes from a learner channel)."""
+        return Audience.STAFF if self is Channel.STAFF_TELEGRAM else Audience.LEARNER
+
 
 class InboundKind(StrEnum):
     TEXT = "text"
@@ -24,7 +40,7 @@ class InboundKind(StrEnum):
 class Inbound:
     """One thing a person did in a channel."""
 
-    channel: str  # "telegram", "terminal", "web", "staff-telegram"
+    channel: Channel
     user_id: str  # the channel's user id: hashed into a pseudonymous reference, never stored raw
     chat_id: str  # where to reply: stored apart from voice data
     kind: InboundKind

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.flows.test_translations import STRING_FILES, _texts
+from tests.core.test_translations import STRING_FILES, _texts
 
-GLOSSARY = Path(__file__).resolve().parents[2] / "flows" / "glossary.yml"
+GLOSSARY = Path(__file__).resolve().parents[2] / "core" / "glossary.yml"
 
 
 def test_welsh_uses_the_glossary_terms() -> None:

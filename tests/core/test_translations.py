@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from core.i18n import MESSAGES_DIR, Catalogue
 from flows.loader import FLOWS_DIR
-from llais.i18n import MESSAGES_DIR, Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 STRING_FILES = sorted(
