@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypedDict, cast
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.support.live_server import is_offsite
 
@@ -131,6 +131,18 @@ def _audit(
     return cast(list[AxeViolation], state["results"]["violations"])
 
 
+_twins: dict[Browser, BrowserContext] = {}
+
+
+def _twin_context(browser: Browser) -> BrowserContext:
+    """Return the browser's context for twin pages, made once (closed with the browser)."""
+    twins = _twins.get(browser)
+    if twins is None or twins not in browser.contexts:
+        twins = _twins[browser] = browser.new_context()
+        twins.route(is_offsite, lambda route: route.abort("blockedbyclient"))
+    return twins
+
+
 def _audit_twin(
     page: Page, context: str | None, options: dict[str, Any], timeout: float
 ) -> list[AxeViolation]:
@@ -139,11 +151,13 @@ def _audit_twin(
         raise AxeError("a page with JavaScript off can only be audited in a launched browser")
     document = _NOSCRIPT_TAG.sub(r"<\1llais-noscript", page.content())
     url = page.url.split("#", 1)[0]
-    twin_context = browser.new_context(viewport=page.viewport_size)
+    twins = _twin_context(browser)
+    twins.clear_cookies()
+    twins.add_cookies(page.context.cookies())  # type: ignore[arg-type]
+    twin = twins.new_page()
     try:
-        twin_context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
-        twin_context.route(is_offsite, lambda route: route.abort("blockedbyclient"))
-        twin = twin_context.new_page()
+        if page.viewport_size is not None:
+            twin.set_viewport_size(page.viewport_size)
         twin.route(
             lambda address: address == url,
             lambda route: route.fulfill(
@@ -156,7 +170,7 @@ def _audit_twin(
         twin.goto(url)
         return _audit(twin, context, options, timeout)
     finally:
-        twin_context.close()
+        twin.close()
 
 
 def format_violations(violations: Iterable[AxeViolation]) -> str:
