@@ -10,8 +10,9 @@ for evaluated code, and axe is asynchronous. So its DOM as it stands (``page.con
 ``<noscript>`` content that only a reader without JavaScript gets) is audited in a twin page of a
 JavaScript-on context: same URL, viewport and cookies, so the same stylesheets load, served with
 ``Content-Security-Policy: script-src 'none'`` so that none of the page's scripts run, and with each
-``<noscript>`` renamed ``<llais-noscript>`` so that its content is rendered as it was. Values typed
-into fields but not submitted, and focus, are not carried over.
+``<noscript>`` renamed ``<llais-noscript>`` so that its content is rendered as it was. Not carried
+over: values typed into fields but not submitted, focus, and the page's own CSP (an inline style
+that the page's policy blocked would apply in the twin).
 """
 
 from __future__ import annotations
