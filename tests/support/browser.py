@@ -110,11 +110,13 @@ class PlaywrightLoop:
         self.loop = asyncio.events._get_running_loop()
 
     def claim(self) -> None:
+        """Mark Playwright's loop as running, remembering what was marked before."""
         self._saved.append(asyncio.events._get_running_loop())
         if self.loop is not None and not self.loop.is_closed():
             asyncio.events._set_running_loop(self.loop)
 
     def release(self) -> None:
+        """Put back what was marked before the matching claim (nothing, between tests)."""
         asyncio.events._set_running_loop(self._saved.pop() if self._saved else None)
 
 
@@ -127,9 +129,7 @@ def _is_async(func: object) -> bool:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_fixture_setup(
-    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
-) -> Generator[None, object, object]:
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Generator[None, object, object]:
     """Claim the loop marker around set-up and teardown of every fixture that uses the browser."""
     uses_browser = fixturedef.argname in _browser_dependent or not _browser_dependent.isdisjoint(
         fixturedef.argnames

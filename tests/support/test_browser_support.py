@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import httpx
 import pytest
@@ -30,6 +31,8 @@ from tests.support.browser import (
     browser_log,
     browser_unavailable,
     format_violations,
+    pytest_fixture_setup,
+    pytest_runtest_setup,
     run_async,
 )
 from tests.support.live_server import LiveServer, LiveServerError, Serve
@@ -258,6 +261,38 @@ def test_missing_chromium_skips_or_fails_as_configured() -> None:
         browser_unavailable("Chromium not found at /nowhere", required=False)
     with pytest.raises(pytest.fail.Exception, match="LLAIS_REQUIRE_BROWSER=1"):
         browser_unavailable("Chromium not found at /nowhere", required=True)
+
+
+@dataclass
+class FakeItem:
+    """Just what the set-up hook reads of a test item."""
+
+    name: str
+    obj: object
+    fixturenames: tuple[str, ...]
+
+
+@dataclass
+class FakeFixtureDef:
+    """Just what the fixture hook reads of a fixture definition."""
+
+    argname: str
+    func: object
+    argnames: tuple[str, ...]
+
+
+async def _async_test() -> None:
+    """Stands in for an async test or fixture."""
+
+
+def test_async_tests_and_fixtures_that_ask_for_the_browser_are_refused() -> None:
+    item = FakeItem(name="test_chat", obj=_async_test, fixturenames=("tmp_path", "page"))
+    with pytest.raises(pytest.fail.Exception, match="plain def tests"):
+        pytest_runtest_setup(cast(pytest.Item, item))
+    pytest_runtest_setup(cast(pytest.Item, replace(item, fixturenames=("tmp_path",))))
+    fixture = FakeFixtureDef(argname="chat_page", func=_async_test, argnames=("page",))
+    with pytest.raises(pytest.fail.Exception, match="plain def fixture"):
+        next(pytest_fixture_setup(cast(pytest.FixtureDef[object], fixture)))
 
 
 def test_live_server_runs_the_lifespan_and_stops_quickly() -> None:
