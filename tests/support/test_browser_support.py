@@ -21,7 +21,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.support.axe import IMPACTS, axe_version
 from tests.support.browser import (
@@ -157,8 +157,7 @@ def test_form_post_redirects_back_without_javascript(page_nojs: Page, serve: Ser
     page_nojs.goto(base)
     page_nojs.fill("#text", "Dw i’n iawn, diolch – ŵy a ŷd")
     page_nojs.click("button[type=submit]")
-    page_nojs.wait_for_load_state()
-    assert page_nojs.inner_text("#log") == "Dw i’n iawn, diolch – ŵy a ŷd"
+    expect(page_nojs.get_by_role("log")).to_have_text("Dw i’n iawn, diolch – ŵy a ŷd")
     assert page_nojs.url == f"{base}/"
     assert seen == ["GET", "POST", "GET"]  # post/redirect/get, a whole page each time
 
@@ -168,7 +167,7 @@ def test_form_post_is_enhanced_with_javascript(page: Page, serve: Serve) -> None
     page.goto(base)
     page.fill("#text", "Shwmae")
     page.click("button[type=submit]")
-    page.get_by_role("log").get_by_text("Shwmae").wait_for()
+    expect(page.get_by_role("log")).to_have_text("Shwmae")
     assert page.evaluate("window.sameDocument") is True  # swapped in, not reloaded
     assert page.input_value("#text") == ""
 
