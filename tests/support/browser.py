@@ -5,7 +5,7 @@ Registered for the whole suite in ``tests/conftest.py``:
 - ``browser``: one headless Chromium for the session (``/usr/bin/chromium``, or ``LLAIS_CHROMIUM``).
   Playwright never downloads a browser of its own here: it starts that executable.
 - ``page`` / ``page_nojs``: a page in a fresh browser context with JavaScript on / off
-  (en-GB, Europe/London, 1280x800).
+  (en-GB, Europe/London, 1280x800; actions, navigations and ``expect`` wait up to 10 s).
 - ``new_page``: ``new_page(java_script_enabled=True, **context_options)`` opens more pages, each in
   a fresh context (say ``locale="cy-GB"`` for a Welsh ``Accept-Language``, or a phone viewport).
 
@@ -46,6 +46,7 @@ from playwright.sync_api import (
     Page,
     Route,
     WebError,
+    expect,
     sync_playwright,
 )
 
@@ -209,6 +210,7 @@ def browser() -> Iterator[Browser]:
         browser_unavailable(f"Chromium not found at {wanted}", required=required)
     playwright = sync_playwright().start()
     LOOP.adopt()
+    expect.set_options(timeout=TIMEOUT_MS)  # the same patience as every page's default
     try:
         chromium = playwright.chromium.launch(
             executable_path=path, args=list(CHROMIUM_ARGS), headless=True
