@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, TypedDict, cast
 
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page, Route
 
 from tests.support.live_server import is_offsite
 
@@ -132,16 +133,35 @@ def _audit(
     return cast(list[AxeViolation], state["results"]["violations"])
 
 
-_twins: dict[Browser, BrowserContext] = {}
+@dataclass
+class _Twin:
+    """A browser's JavaScript-on page for audits of JavaScript-off pages, made once."""
+
+    page: Page
+    url: str = ""
+    document: str = ""
+
+    def serve(self, route: Route) -> None:
+        route.fulfill(
+            status=200,
+            headers={"Content-Security-Policy": "script-src 'none'"},
+            content_type="text/html; charset=utf-8",
+            body=self.document,
+        )
 
 
-def _twin_context(browser: Browser) -> BrowserContext:
-    """Return the browser's context for twin pages, made once (closed with the browser)."""
-    twins = _twins.get(browser)
-    if twins is None or twins not in browser.contexts:
-        twins = _twins[browser] = browser.new_context()
-        twins.route(is_offsite, lambda route: route.abort("blockedbyclient"))
-    return twins
+_twins: dict[Browser, _Twin] = {}
+
+
+def _twin_for(browser: Browser) -> _Twin:
+    """Return the browser's twin page (closed with the browser), opening it the first time."""
+    twin = _twins.get(browser)
+    if twin is None or twin.page.is_closed():
+        context = browser.new_context()
+        context.route(is_offsite, lambda route: route.abort("blockedbyclient"))
+        twin = _twins[browser] = _Twin(context.new_page())
+        twin.page.route(lambda address: address == twin.url, twin.serve)
+    return twin
 
 
 def _audit_twin(
@@ -150,28 +170,15 @@ def _audit_twin(
     browser = page.context.browser
     if browser is None:
         raise AxeError("a page with JavaScript off can only be audited in a launched browser")
-    document = _NOSCRIPT_TAG.sub(r"<\1llais-noscript", page.content())
-    url = page.url.split("#", 1)[0]
-    twins = _twin_context(browser)
-    twins.clear_cookies()
-    twins.add_cookies(page.context.cookies())  # type: ignore[arg-type]
-    twin = twins.new_page()
-    try:
-        if page.viewport_size is not None:
-            twin.set_viewport_size(page.viewport_size)
-        twin.route(
-            lambda address: address == url,
-            lambda route: route.fulfill(
-                status=200,
-                headers={"Content-Security-Policy": "script-src 'none'"},
-                content_type="text/html; charset=utf-8",
-                body=document,
-            ),
-        )
-        twin.goto(url)
-        return _audit(twin, context, options, timeout)
-    finally:
-        twin.close()
+    twin = _twin_for(browser)
+    twin.url = page.url.split("#", 1)[0]
+    twin.document = _NOSCRIPT_TAG.sub(r"<\1llais-noscript", page.content())
+    twin.page.context.clear_cookies()
+    twin.page.context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
+    if page.viewport_size is not None:
+        twin.page.set_viewport_size(page.viewport_size)
+    twin.page.goto(twin.url)
+    return _audit(twin.page, context, options, timeout)
 
 
 def format_violations(violations: Iterable[AxeViolation]) -> str:
