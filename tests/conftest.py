@@ -37,6 +37,9 @@ from storage.models import Base
 
 PG_ENV = "LLAIS_TEST_DATABASE_URL"
 
+# Real-browser fixtures (browser, page, page_nojs, new_page) and the live ASGI server (serve).
+pytest_plugins = ["tests.support.live_server", "tests.support.browser"]
+
 
 @pytest.fixture(autouse=True)
 def restore_log_levels() -> Iterator[None]:
