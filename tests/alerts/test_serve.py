@@ -4,8 +4,12 @@ stop is prompt and loses nothing, even with the job mid-send and a long poll out
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -47,7 +51,7 @@ async def test_serve_runs_the_staff_bot_and_delivers_a_new_alert_promptly(
     stop = asyncio.Event()
     task = asyncio.create_task(serve(_serving(settings), stop))
     try:
-        await staff_api.wait_for_call("getUpdates")
+        await staff_api.wait_for_call("getUpdates", timeout=30)  # start-up, on a busy machine
         await link_staff(staff_api, DSL, "DEMO-DSL")
         await _learner_discloses(settings)
         await staff_api.wait_until(
@@ -102,11 +106,13 @@ class ServeThread:
         return not self._thread.is_alive()
 
 
-async def _alert_job_mid_send(settings: Settings, staff_api: BotApiDouble) -> asyncio.Event:
+async def _alert_job_mid_send(
+    settings: Settings, staff_api: BotApiDouble, *, start_up: float = 30
+) -> asyncio.Event:
     """Link the DSL, then hold sendMessage, disclose, and wait until the alert job is sending
     the alert (its answer held back) while the staff bot's long poll is waiting; return the gate.
     """
-    await staff_api.wait_for_call("getUpdates", timeout=30)
+    await staff_api.wait_for_call("getUpdates", timeout=start_up)
     await link_staff(staff_api, DSL, "DEMO-DSL")
     gate = staff_api.hold("sendMessage")
     await _learner_discloses(settings)
@@ -165,3 +171,42 @@ async def test_a_stop_cancels_a_job_still_running_after_the_grace_period(
     assert served.error is None
     assert 1.0 <= took < 5.0, f"serve() took {took:.1f} s to stop with a 1 s grace"
     assert await _deliveries(settings) == 0  # not recorded: the next start sends it again
+
+
+async def test_llais_serve_exits_promptly_on_sigterm_with_the_alert_job_mid_send(
+    settings: Settings, staff_api: BotApiDouble, tmp_path: Path
+) -> None:
+    await seed_demo(settings.database_url)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LLAIS_")}
+    env |= {
+        "LLAIS_DATABASE_URL": settings.database_url,
+        "LLAIS_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "LLAIS_NLU_MODEL_DIR": str(settings.nlu_model_dir),
+        "LLAIS_STAFF_BOT_TOKEN": STAFF_TOKEN,
+        "LLAIS_TELEGRAM_BASE_URL": staff_api.base_url,
+        "LLAIS_TELEGRAM_BASE_FILE_URL": staff_api.base_file_url,
+        "LLAIS_ALERT_POLL_SECONDS": "0.2",
+    }
+    code = "from llais.cli import main; raise SystemExit(main(['serve']))"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, env=env, cwd=tmp_path
+    )
+    try:
+        # a new process imports everything and loads the models: slow on a busy machine
+        gate = await _alert_job_mid_send(settings, staff_api, start_up=60)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.5)
+        gate.set()
+        exit_code = await asyncio.wait_for(process.wait(), 30)
+        took = time.monotonic() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+    assert exit_code == 0
+    # serve() itself returns within 5 s (above); the process then has to exit, slower when busy
+    assert took < 10.0, f"llais serve took {took:.1f} s to exit after SIGTERM"
+    assert sum("SAFEGUARDING ALERT" in m.text for m in staff_api.messages_to(DSL)) == 1
+    assert await _deliveries(settings) == 1
