@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import utcnow
 from llais.alerts.dispatch import AlertDispatcher
+from llais.scheduler import JobScheduler
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,9 @@ async def run_dispatch(dispatcher: AlertDispatcher) -> None:
         )
 
 
-def build_scheduler(dispatcher: AlertDispatcher, *, every_seconds: float) -> AsyncIOScheduler:
+def build_scheduler(dispatcher: AlertDispatcher, *, every_seconds: float) -> JobScheduler:
     """A scheduler with the dispatch job: first run straight away, then every ``every_seconds``."""
-    scheduler = AsyncIOScheduler(timezone=dispatcher.settings.tz)
+    scheduler = JobScheduler(timezone=dispatcher.settings.tz)
     add_dispatch_job(scheduler, dispatcher, every_seconds=every_seconds)
     return scheduler
 
@@ -73,4 +74,4 @@ async def scheduled(dispatcher: AlertDispatcher, *, every_seconds: float) -> Asy
     try:
         yield
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()  # a run in progress finishes first

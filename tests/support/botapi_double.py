@@ -179,6 +179,9 @@ class BotApiDouble:
         self._known_callbacks: set[str] = set()
         self._chats: dict[int, JsonDict] = {}
         self._changed = asyncio.Condition()
+        self._holds: dict[str, asyncio.Event] = {}
+        self.held = 0  # requests waiting on a hold now
+        self.waiting_polls = 0  # getUpdates long polls waiting for an update now
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -226,8 +229,10 @@ class BotApiDouble:
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Release any waiting long polls and stop serving."""
+        """Release any waiting long polls and held requests, and stop serving."""
         self._closing = True
+        for gate in self._holds.values():
+            gate.set()
         await self._notify()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -259,6 +264,14 @@ class BotApiDouble:
         if method is None:
             self.unknown_calls.append(call)
             return _error(404, "Not Found: method not found")
+        gate = self._holds.get(method_name.lower())
+        if gate is not None and not gate.is_set():
+            self.held += 1
+            await self._notify()
+            try:
+                await gate.wait()
+            finally:
+                self.held -= 1
         try:
             result = await method(params)
         except BotApiError as exc:
@@ -266,6 +279,12 @@ class BotApiDouble:
         finally:
             await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep every ``method`` request waiting, unanswered, until the returned event is set."""
+        gate = asyncio.Event()
+        self._holds[method.lower()] = gate
+        return gate
 
     def _find_method(self, name: str) -> Callable[[JsonDict], Awaitable[Any]] | None:
         # Telegram method names are case-insensitive
@@ -295,14 +314,19 @@ class BotApiDouble:
             self._pending = [u for u in self._pending if u.update_id >= offset]
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not self._pending and not self._closing:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    break
+            self.waiting_polls += 1
+            self._changed.notify_all()
+            try:
+                while not self._pending and not self._closing:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    try:
+                        await asyncio.wait_for(self._changed.wait(), remaining)
+                    except TimeoutError:
+                        break
+            finally:
+                self.waiting_polls -= 1
         return [u.payload for u in self._pending[:limit]]
 
     async def _delete_webhook(self, params: JsonDict) -> bool:

@@ -38,10 +38,11 @@ def _random_text(seed: int, size: int) -> str:
     ],
 )
 def test_any_input_gets_an_assessment(text: str) -> None:
-    started = time.perf_counter()
+    # CPU time, not the wall clock: other processes on a busy machine must not fail this
+    started = time.process_time()
     result = DETECTOR.assess(text)
     assert isinstance(result, RiskAssessment)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_invisible_or_emoji_only_messages_are_not_concerns() -> None:
@@ -67,8 +68,8 @@ def test_typical_messages_are_fast() -> None:
         "dwi'n teimlo'n drist heddiw",
         "this homework is killing me lol",
     ] * 200
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine must not fail this
     for text in texts:
         DETECTOR.assess(text)
-    per_message = (time.perf_counter() - started) / len(texts)
+    per_message = (time.process_time() - started) / len(texts)
     assert per_message < 0.005

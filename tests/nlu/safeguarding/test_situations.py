@@ -290,10 +290,10 @@ def test_a_rule_needs_a_known_category() -> None:
 def test_situations_are_fast() -> None:
     texts = [t for t, _ in CRITICAL] + EVERYDAY
     norms = [normalise(t) for t in texts] * 20
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine must not fail this
     for norm in norms:
         assess_situations(norm)
-    assert (time.perf_counter() - started) / len(norms) < 0.001
+    assert (time.process_time() - started) / len(norms) < 0.001
 
 
 @pytest.mark.parametrize(
