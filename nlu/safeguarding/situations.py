@@ -26,10 +26,16 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlu.safeguarding.levels import CATEGORIES, NONE_ASSESSMENT, RiskAssessment, RiskLevel
+from nlu.safeguarding.levels import (
+    CATEGORIES,
+    NONE_ASSESSMENT,
+    CueSpan,
+    RiskAssessment,
+    RiskLevel,
+)
 from nlu.safeguarding.spec import compile_source, expand
 
-SITUATION_FILES = ("situations_en.yml", "situations_cy.yml")
+SITUATION_FILES = ("situations_en.yml", "situations_cy.yml", "situations_safety.yml")
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
 # no first person in between: "my friend just took 30 tablets", "mae mrawd wedi llyncu'r pils".
@@ -161,9 +167,16 @@ def assess_situations(norm: str) -> RiskAssessment:
     found = find_situations(norm)
     if not found:
         return NONE_ASSESSMENT
+    spans = []
+    for situation in found:
+        for pattern in situation.all_of:
+            match = pattern.search(norm)
+            if match is not None:
+                spans.append(CueSpan(match.start(), match.end(), CUE_PREFIX + situation.cue))
     return RiskAssessment(
         level=max(s.level for s in found),
         categories=tuple(sorted({s.category for s in found})),
         cues=tuple(dict.fromkeys(CUE_PREFIX + s.cue for s in found)),
         about_other=any(s.is_about_other(norm) for s in found),
+        spans=tuple(dict.fromkeys(spans)),
     )
