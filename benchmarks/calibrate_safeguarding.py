@@ -33,7 +33,7 @@ from nlu.safeguarding.thresholds import THRESHOLDS, Thresholds  # noqa: E402
 from nlu.safeguarding.training import fit, read_levelled  # noqa: E402
 
 CALIBRATION = ROOT / "nlu" / "safeguarding" / "data" / "calibration.csv"
-FALSE_ALARM_BUDGET = 0.03  # the model may add at most this share of false alarms on "none" rows
+FALSE_ALARM_BUDGET = 0.02  # the model may add at most this share of false alarms on "none" rows
 OVERGRADE_BUDGET = 0.20  # a medium concern graded high still reaches the DSL: cheaper than under-grading
 CHECK_BUDGET = 0.05
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nlu.safeguarding.levels import CueSpan, RiskAssessment, RiskLevel
 from nlu.safeguarding.model import RiskModel
+from nlu.safeguarding.neutral import is_neutral
 from nlu.safeguarding.normalise import normalise
 from nlu.safeguarding.offsets import offset_map
 from nlu.safeguarding.rules import assess_rules, find_hits, is_urgent
@@ -76,7 +77,7 @@ class SafeguardingDetector:
         norm = normalise(text)
         hits = find_hits(norm)
         result = assess_rules(norm, hits).raised_with(assess_situations(norm))
-        if self._model is not None:
+        if self._model is not None and not is_neutral(norm, text):
             result = result.raised_with(self._model.assess(norm, urgent=is_urgent(hits)))
         if result.level < RiskLevel.MEDIUM:
             return replace(result, spans=())

@@ -167,7 +167,7 @@ class RiskModel:
                     level = RiskLevel.CRITICAL
             return RiskAssessment(level, (category,), (cue,), spans=self._spans(norm, window))
         if scored.concern >= t.check:
-            return RiskAssessment(RiskLevel.LOW, (), ("model:check",), check=category)
+            return RiskAssessment(RiskLevel.LOW, (), (), check=category)
         if scored.concern + scored.categories.get("low", 0.0) >= t.low:
             return RiskAssessment(RiskLevel.LOW, (), ("model:distress",))
         return NONE_ASSESSMENT

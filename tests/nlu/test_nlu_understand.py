@@ -96,10 +96,15 @@ async def test_confident_low_mood_raises_none_to_low(
 
 
 async def test_help_seeking_from_intent_in_both_languages(understander: Understander) -> None:
-    for text in ("can i talk to someone at school", "ga i siarad efo rhywun yn yr ysgol"):
+    for text in ("can someone help me", "all rhywun fy helpu i"):
         understanding = await understander.understand(text)
         assert understanding.nlu.intent == "ask_help", text
         assert understanding.help_seeking, text
+    for text in ("i want to talk to someone at school", "dw i isio siarad efo rhywun yn yr ysgol"):
+        understanding = await understander.understand(text)
+        assert understanding.nlu.intent == "talk_to_school", text
+        assert understanding.help_seeking, text
+        assert understanding.risk.level == RiskLevel.NONE, text  # asking for help is no concern
     calm = await understander.understand("shwmae")
     assert calm.nlu.intent == "greet" and not calm.help_seeking
 
