@@ -237,3 +237,32 @@ def test_a_check_is_dropped_once_a_concern_is_raised() -> None:
     assert check.raised_with(concern).check is None
     assert check.raised_with(check).check == "abuse"
     assert check.raised_with(concern).spans == (CueSpan(0, 1, "x"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i've written a goodbye letter to my mum", RiskLevel.HIGH),
+        ("dwi wedi sgwennu llythyr ffarwel i mam", RiskLevel.HIGH),
+        ("the letters are for when im gone", RiskLevel.CRITICAL),
+        ("dwi wedi blino ar fodoli", RiskLevel.HIGH),
+        ("i wear long sleeves so no one sees", RiskLevel.HIGH),
+        ("dwi'n gwisgo llewys hir fel bod neb yn gweld", RiskLevel.HIGH),
+    ],
+)
+def test_goodbyes_weariness_and_hidden_self_harm(text: str, level: RiskLevel) -> None:
+    assert RULES.assess(text).level >= level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrote my teacher a goodbye card for leavers",
+        "i left a note for santa",
+        "i wear long sleeves so no one sees my eczema",
+        "i hide the marks on my desk with a sticker",
+        "dwi wedi blino ar ol pel-droed",
+    ],
+)
+def test_their_look_alikes_stay_quiet(text: str) -> None:
+    assert RULES.assess(text).level < RiskLevel.MEDIUM, text
