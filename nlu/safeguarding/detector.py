@@ -78,7 +78,9 @@ class SafeguardingDetector:
         hits = find_hits(norm)
         result = assess_rules(norm, hits).raised_with(assess_situations(norm))
         if self._model is not None and not is_neutral(norm, text):
-            result = result.raised_with(self._model.assess(norm, urgent=is_urgent(hits)))
+            located = result.level >= RiskLevel.MEDIUM and bool(result.spans)
+            model = self._model.assess(norm, urgent=is_urgent(hits), spans=not located)
+            result = result.raised_with(model)
         if result.level < RiskLevel.MEDIUM:
             return replace(result, spans=())
         mapping = offset_map(text)

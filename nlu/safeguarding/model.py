@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -38,6 +38,7 @@ SUBDIR = "safeguarding"
 _META = "model.json"
 _WEIGHTS = "weights.npz"
 LEVEL_LABELS: tuple[str, ...] = tuple(level.label for level in RiskLevel)
+_CACHE_SIZE = 50_000  # words whose feature indices are kept
 WINDOW_WORDS = 120  # a window of this many words, every STRIDE_WORDS words
 STRIDE_WORDS = 60
 
@@ -45,19 +46,20 @@ STRIDE_WORDS = 60
 def features(norm: str) -> list[str]:
     """Return the n-gram features of a normalised text (char 3-5 grams, words, word pairs)."""
     words = norm.split()
-    feats = [f"w:{w}" for w in words]
-    feats += [f"b:{a}_{b}" for a, b in pairwise(words)]
+    feats = [f"b:{a}_{b}" for a, b in pairwise(words)]
     for word in words:
-        feats += _char_grams(word)
+        feats += _word_features(word)
     return feats
 
 
-def _char_grams(word: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def _word_features(word: str) -> tuple[str, ...]:
+    """The word itself and its character 3-5 grams (cached: learners reuse their words)."""
     padded = f" {word} "
-    grams: list[str] = []
+    grams = [f"w:{word}"]
     for n in (3, 4, 5):
         grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
-    return grams
+    return tuple(grams)
 
 
 def windows(norm: str) -> list[str]:
@@ -113,20 +115,36 @@ class RiskModel:
         self.intercept = intercept
         self.thresholds = thresholds
         self._split = len(labels) - len(LEVEL_LABELS)
+        self._cache: dict[str, tuple[int, ...]] = {}
 
-    def _logits(self, norm: str) -> tuple[np.ndarray, list[int], np.ndarray]:
-        counts = Counter(f for f in features(norm) if f in self.vocabulary)
+    def _word_index(self, word: str) -> tuple[int, ...]:
+        """Vocabulary indices of a word's own features, cached per model."""
+        found = self._cache.get(word)
+        if found is None:
+            found = tuple(self.vocabulary[f] for f in _word_features(word) if f in self.vocabulary)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[word] = found
+        return found
+
+    def _logits(self, norm: str) -> np.ndarray:
+        words = norm.split()
+        counts: Counter[int] = Counter()
+        for word in words:
+            counts.update(self._word_index(word))
+        vocabulary = self.vocabulary
+        counts.update(vocabulary[f] for a, b in pairwise(words) if (f := f"b:{a}_{b}") in vocabulary)
         if not counts:
-            return self.intercept, [], np.zeros(0)
-        index = [self.vocabulary[f] for f in counts]
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
+            return self.intercept
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
         values = tf * self.idf[index]
         values /= float(np.linalg.norm(values)) or 1.0
-        return values @ self.coef[index] + self.intercept, index, values
+        return np.asarray(values @ self.coef[index] + self.intercept)
 
     def scores(self, norm: str) -> Scores:
         """Return both heads' probabilities for one window of normalised text."""
-        logits, _, _ = self._logits(norm)
+        logits = self._logits(norm)
         cat = _softmax(logits[: self._split])
         lvl = _softmax(logits[self._split :])
         return Scores(
@@ -148,11 +166,12 @@ class RiskModel:
         assert best is not None
         return best
 
-    def assess(self, norm: str, *, urgent: bool = False) -> RiskAssessment:
+    def assess(self, norm: str, *, urgent: bool = False, spans: bool = True) -> RiskAssessment:
         """Return what the model alone would raise for a normalised text.
 
         ``urgent`` says the rules found a plan, means, time or "now" cue: only then (or with a
-        very confident critical head) may the model raise to critical.
+        very confident critical head) may the model raise to critical. ``spans=False`` skips
+        locating the words behind a concern (when the rules have already located one).
         """
         window, scored = self.worst_window(norm)
         t = self.thresholds
@@ -165,7 +184,8 @@ class RiskModel:
                 critical = scored.levels["critical"]
                 if (urgent and critical >= t.critical_with_cue) or critical >= t.critical_alone:
                     level = RiskLevel.CRITICAL
-            return RiskAssessment(level, (category,), (cue,), spans=self._spans(norm, window))
+            found = self._spans(norm, window) if spans else ()
+            return RiskAssessment(level, (category,), (cue,), spans=found)
         if scored.concern >= t.check:
             return RiskAssessment(RiskLevel.LOW, (), (), check=category)
         if scored.concern + scored.categories.get("low", 0.0) >= t.low:
@@ -180,7 +200,7 @@ class RiskModel:
         column = self._split + LEVEL_LABELS.index("none")
         weights = []
         for a, word in enumerate(words):
-            feats = [f"w:{word}", *_char_grams(word)]
+            feats = list(_word_features(word))
             if a + 1 < len(words):
                 feats.append(f"b:{word}_{words[a + 1]}")
             idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]

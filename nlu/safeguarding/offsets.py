@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from nlu.safeguarding.normalise import normalise
 
@@ -51,7 +52,7 @@ def offset_map(text: str) -> OffsetMap:
     token_words: list[str] = []
     token_spans: list[tuple[int, int]] = []
     for match in _TOKEN.finditer(text):
-        for word in normalise(match.group()).split():
+        for word in _token_words(match.group()):
             token_words.append(word)
             token_spans.append(match.span())
     if token_words == norm_words:
@@ -63,6 +64,11 @@ def offset_map(text: str) -> OffsetMap:
         starts.append(position)
         position += len(word) + 1
     return OffsetMap(norm, tuple(spans), tuple(starts))
+
+
+@lru_cache(maxsize=65_536)
+def _token_words(token: str) -> tuple[str, ...]:
+    return tuple(normalise(token).split())
 
 
 def _align(

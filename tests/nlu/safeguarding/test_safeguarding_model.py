@@ -123,7 +123,7 @@ class FixedModel(RiskModel):
         super().__init__(labels, {}, np.zeros(0), np.zeros((0, width)), np.zeros(width))
         self.answer = answer
 
-    def assess(self, norm: str, *, urgent: bool = False) -> RiskAssessment:
+    def assess(self, norm: str, *, urgent: bool = False, spans: bool = True) -> RiskAssessment:
         return self.answer
 
 
