@@ -7,7 +7,7 @@ MODEL_STAMP := var/nlu-model/.trained-stamp
 LLAIS := $(BIN)/llais
 export LLAIS_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run chat test lint format pytest rasa rasa-serve test-rasa nlu-eval bench clean
+.PHONY: install run chat test lint format pytest browser vendor-static rasa rasa-serve test-rasa nlu-eval bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3.x"; exit 1; }
@@ -45,6 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -52,6 +53,16 @@ format: $(STAMP)
 
 pytest: $(STAMP) $(MODEL_STAMP)
 	$(BIN)/pytest
+
+## browser: install Debian's Chromium and fonts for the browser tests (root; without it they skip)
+browser:
+	@if [ -x /usr/bin/chromium ]; then /usr/bin/chromium --version 2>/dev/null; \
+	else DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; fi
+
+## vendor-static: re-vendor GOV.UK Frontend and htmx into web/static/ (needs npm and its registry)
+vendor-static:
+	scripts/vendor-govuk-frontend.sh
 
 ## rasa: build the separate Rasa 3.6 environment (.venv-rasa) and train nlu/ with it
 rasa:

@@ -1,6 +1,6 @@
 """Choose the model's thresholds on the calibration file (see nlu/safeguarding/thresholds.py).
 
-Run: .venv/bin/python benchmarks/calibrate_safeguarding.py [--file nlu/safeguarding/data/calibration.csv]
+Run: .venv/bin/python benchmarks/calibrate_safeguarding.py [--file CSV] [--model-dir DIR]
 
 The model is trained on the training files, the rules and the model are run over the calibration
 rows, and each threshold is swept: for every value the recall of concerns, the share of high and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nlu.safeguarding.levels import RiskLevel  # noqa: E402
+from core.vocabulary import RiskLevel  # noqa: E402
 from nlu.safeguarding.model import RiskModel, Scores  # noqa: E402
 from nlu.safeguarding.normalise import normalise  # noqa: E402
 from nlu.safeguarding.rules import assess_rules, find_hits, is_urgent  # noqa: E402
@@ -34,7 +35,9 @@ from nlu.safeguarding.training import fit, read_levelled  # noqa: E402
 
 CALIBRATION = ROOT / "nlu" / "safeguarding" / "data" / "calibration.csv"
 FALSE_ALARM_BUDGET = 0.02  # the model may add at most this share of false alarms on "none" rows
-OVERGRADE_BUDGET = 0.20  # a medium concern graded high still reaches the DSL: cheaper than under-grading
+OVERGRADE_BUDGET = (
+    0.20  # a medium concern graded high still reaches the DSL: cheaper than under-grading
+)
 CHECK_BUDGET = 0.05
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]
 
@@ -79,8 +82,10 @@ def measures(rows: list[Row], t: Thresholds) -> dict[str, float]:
     """Recall, grading, false alarms and check rate under ``t``."""
     out = [(r, *level(r, t)) for r in rows]
 
-    def rate(selected: list[tuple[Row, RiskLevel, bool]], ok: object) -> float:
-        hits = sum(1 for item in selected if ok(item))  # type: ignore[operator]
+    Item = tuple[Row, RiskLevel, bool]
+
+    def rate(selected: list[Item], ok: Callable[[Item], bool]) -> float:
+        hits = sum(1 for item in selected if ok(item))
         return hits / len(selected) if selected else 0.0
 
     concerns = [o for o in out if o[0].gold >= RiskLevel.MEDIUM]
@@ -101,29 +106,31 @@ def measures(rows: list[Row], t: Thresholds) -> dict[str, float]:
     }
 
 
+def _lowest(grid: list[float], ok: Callable[[float], bool], default: float) -> float:
+    return next((value for value in grid if ok(value)), default)
+
+
 def choose(rows: list[Row]) -> Thresholds:
     """Apply the rule in the module docstring, one threshold at a time."""
     t = replace(THRESHOLDS, critical_with_cue=1.0, critical_alone=1.0, check=1.0)
-    base = measures(rows, t)["rules_false_alarms"]
-    concern = next(
-        (c for c in GRID if measures(rows, replace(t, concern=c))["false_alarms"]
-         <= base + FALSE_ALARM_BUDGET), GRID[-1])  # fmt: skip
-    t = replace(t, concern=concern)
-    high = next(
-        (h for h in GRID if measures(rows, replace(t, high=h))["medium_to_high"]
-         <= OVERGRADE_BUDGET), GRID[-1])  # fmt: skip
-    t = replace(t, high=high)
-    alone = next(
-        (c for c in GRID if measures(rows, replace(t, critical_alone=c))["high_to_critical"]
-         <= OVERGRADE_BUDGET / 2), 1.0)  # fmt: skip
+    ceiling = measures(rows, t)["rules_false_alarms"] + FALSE_ALARM_BUDGET
+
+    def at(**change: float) -> dict[str, float]:
+        return measures(rows, replace(t, **change))
+
+    t = replace(t, concern=_lowest(GRID, lambda c: at(concern=c)["false_alarms"] <= ceiling, 0.95))
+    t = replace(
+        t, high=_lowest(GRID, lambda h: at(high=h)["medium_to_high"] <= OVERGRADE_BUDGET, 0.95)
+    )
+    half = OVERGRADE_BUDGET / 2
+    alone = _lowest(GRID, lambda c: at(critical_alone=c)["high_to_critical"] <= half, 1.0)
     t = replace(t, critical_alone=alone)
-    cue = next(
-        (c for c in GRID if measures(rows, replace(t, critical_with_cue=c))["high_to_critical"]
-         <= OVERGRADE_BUDGET), 1.0)  # fmt: skip
+    cue = _lowest(
+        GRID, lambda c: at(critical_with_cue=c)["high_to_critical"] <= OVERGRADE_BUDGET, 1.0
+    )
     t = replace(t, critical_with_cue=cue)
-    check = next(
-        (c for c in GRID if c < concern
-         and measures(rows, replace(t, check=c))["check_on_none"] <= CHECK_BUDGET), concern)  # fmt: skip
+    below = [c for c in GRID if c < t.concern]
+    check = _lowest(below, lambda c: at(check=c)["check_on_none"] <= CHECK_BUDGET, t.concern)
     return replace(t, check=check)
 
 

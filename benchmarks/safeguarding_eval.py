@@ -1,6 +1,6 @@
 """Quality of the safeguarding detector on every labelled set (the README's figures).
 
-Run: .venv/bin/python benchmarks/safeguarding_eval.py [--model-dir var/nlu-model] [--probe8] [--json]
+Run: .venv/bin/python benchmarks/safeguarding_eval.py [--model-dir DIR] [--probe8] [--json]
 
 Sets: the held-out set, the independent set, probes 6 and 7, the calibration file (thresholds
 are chosen on it, so its figures are not an estimate for unseen wording) and, only with
@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nlu.safeguarding import RiskLevel, SafeguardingDetector  # noqa: E402
+from core.vocabulary import RiskLevel  # noqa: E402
+from nlu.safeguarding import SafeguardingDetector  # noqa: E402
 
 TESTS = ROOT / "tests"
 SETS: dict[str, Path] = {
@@ -80,11 +81,21 @@ def score_rows(detector: SafeguardingDetector, rows: Iterable[dict[str, Any]]) -
     for row in rows:
         risk = detector.assess(str(row["text"]))
         gold = RiskLevel.parse(str(row["level"]))
-        items.append(Item(row["lang"], row.get("kind", ""), gold, risk.level, bool(getattr(risk, "check", None))))
+        items.append(
+            Item(
+                row["lang"],
+                row.get("kind", ""),
+                gold,
+                risk.level,
+                bool(getattr(risk, "check", None)),
+            )
+        )
     return items
 
 
-def score_conversations(detector: SafeguardingDetector, rows: Iterable[dict[str, Any]]) -> list[Item]:
+def score_conversations(
+    detector: SafeguardingDetector, rows: Iterable[dict[str, Any]]
+) -> list[Item]:
     """Assess each message with the learner's earlier messages as context; keep the maximum."""
     items = []
     for row in rows:
@@ -93,7 +104,7 @@ def score_conversations(detector: SafeguardingDetector, rows: Iterable[dict[str,
         top = max(levels, key=lambda risk: risk.level)
         kind = "conversation" if row["categories"] else "lookalike"
         gold = RiskLevel.parse(str(row["level"]))
-        items.append(Item(row["lang"], kind, gold, top.level, bool(top.check)))
+        items.append(Item(row["lang"], kind, gold, top.level, top.check is not None))
     return items
 
 

@@ -9,10 +9,10 @@ import asyncio
 from collections.abc import Callable
 from typing import TextIO
 
-from llais.channel import Button, ConversationHandler, Inbound, InboundKind, Reply
-from llais.clock import utcnow
+from core.channel import Button, Channel, ConversationHandler, Inbound, InboundKind, Reply
+from core.clock import utcnow
 
-CHANNEL = "terminal"
+CHANNEL = Channel.TERMINAL
 
 
 def to_inbound(line: str, buttons: list[Button], user_id: str) -> Inbound:

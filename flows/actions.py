@@ -1,14 +1,26 @@
-"""The registry of code that flow files may name in ``action`` steps."""
+"""The registry of code that flow files may name in ``action`` steps, and the small capability
+ports actions ask through.
+
+Each action says, by the type of its ``call.ports``, which capabilities it needs (a view of the
+person, enrolment codes, stored records, low streaks, signposting). Each audience's registry is
+typed with the capabilities that audience has, so an action that needs one it lacks (a low streak
+for staff) does not type-check in its registry; the loader then checks every flow's actions
+against its audience's registry at start-up.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
+from core.vocabulary import CodeKind, Language, RiskLevel, StaffRole
 from flows.effects import Effect
-from llais.i18n import Language
+from flows.state import Frame
+
+P = TypeVar("P")
+P_co = TypeVar("P_co", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +30,27 @@ class CodeInfo:
     code: str
     school_id: int
     school_name: str
-    kind: str
+    kind: CodeKind
     year_group: int | None
 
 
-class Ports(Protocol):
-    """Read-only questions actions may ask about the person and the world (bound per turn)."""
+@dataclass(frozen=True, slots=True)
+class MyData:
+    """What is stored about a person, as ``/mydata`` shows it."""
+
+    school: str | None
+    checkins: int
+    year_group: int | None = None
+    moods: int = 0
+    notes: int = 0
+    alerts: int = 0  # safeguarding records, kept when the person erases their data
+    role: StaffRole | None = None
+    address: bool = False  # a chat id is kept (staff who receive alerts)
+    retention_days: int = 30
+
+
+class PersonView(Protocol):
+    """Who the person is, as far as the flows need to know."""
 
     @property
     def language(self) -> Language | None: ...
@@ -37,30 +64,65 @@ class Ports(Protocol):
     @property
     def age(self) -> int | None: ...
 
+
+class Codes(Protocol):
+    """Enrolment codes."""
+
     async def lookup_code(self, code: str) -> CodeInfo | None: ...
 
-    async def my_data(self) -> dict[str, Any]: ...
+
+class Records(Protocol):
+    """What is stored about the person."""
+
+    async def my_data(self) -> MyData: ...
+
+
+class Streaks(Protocol):
+    """Low check-ins and moods in a row (learners)."""
 
     async def low_streak(self) -> int: ...
+
+
+class Signposts(Protocol):
+    """Contacts and tips from the services directory, for this person."""
 
     def crisis_text(self, language: Language, at: datetime) -> str: ...
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str: ...
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str: ...
 
 
-@dataclass
-class ActionCall:
-    """What an action sees: the flow's data (it may add to it), the person's language and time."""
+class LearnerCapabilities(PersonView, Codes, Records, Streaks, Signposts, Protocol):
+    """Everything a learner's actions may ask."""
 
-    data: dict[str, Any]
+
+class StaffCapabilities(PersonView, Codes, Records, Signposts, Protocol):
+    """Everything a member of staff's actions may ask (no streaks)."""
+
+
+@dataclass(frozen=True)
+class ActionCall(Generic[P_co]):
+    """What an action sees: the running frame (it may add to it), the person's language and
+    time, and the ports it asks through."""
+
+    frame: Frame
     language: Language
     at: datetime
-    ports: Ports
+    ports: P_co
     args: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The flow's data: what its steps stored, and display values for say-templates."""
+        return self.frame.data
 
 
 @dataclass
@@ -72,5 +134,10 @@ class ActionResult:
     language: Language | None = None
 
 
-ActionFn = Callable[[ActionCall], Awaitable[ActionResult]]
-ActionRegistry = Mapping[str, ActionFn]
+ActionFn = Callable[[ActionCall[P]], Awaitable[ActionResult]]
+ActionRegistry = Mapping[str, ActionFn[P]]
+
+
+def registry(*actions: ActionFn[P]) -> dict[str, ActionFn[P]]:
+    """A registry naming each action by its function name."""
+    return {action.__name__: action for action in actions}

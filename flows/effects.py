@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from llais.i18n import Language
+from core.vocabulary import Category, Language, RiskLevel, SafeNow, SpiceWell, StaffRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +51,8 @@ class SetStopped:
 @dataclass(frozen=True, slots=True)
 class RaiseAlert:
     alert_id: str
-    level: str
-    categories: tuple[str, ...]
+    level: RiskLevel
+    categories: tuple[Category, ...]
     cues: tuple[str, ...]
     excerpt: str
     about_other: bool = False
@@ -64,9 +64,9 @@ class UpdateAlert:
 
     alert_id: str
     contact_requested: bool | None = None
-    safe_now: str | None = None
-    level: str | None = None
-    categories: tuple[str, ...] = field(default_factory=tuple)
+    safe_now: SafeNow | None = None
+    level: RiskLevel | None = None
+    categories: tuple[Category, ...] = field(default_factory=tuple)
     cues: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -82,7 +82,7 @@ class LinkStaffRole:
     """Link a member of staff to a school (or the authority, with no school) in a role."""
 
     school_id: int | None
-    role: str  # staff | dsl | deputy_dsl | authority
+    role: StaffRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ class SaveStaffCheckin:
     """A staff check-in: CARI pillar ratings and the SPICE well that feels lowest."""
 
     answers: tuple[CheckinItem, ...]
-    lowest_well: str | None
+    lowest_well: SpiceWell | None
 
 
 Effect = (

@@ -6,10 +6,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
-from flows.actions import ActionCall, ActionRegistry, Ports
-from flows.effects import Effect
+from core.channel import Reply
+from core.i18n import catalogue
+from core.vocabulary import Language
+from flows.actions import ActionCall, ActionRegistry, PersonView
+from flows.effects import CheckinItem, Effect
 from flows.loader import FlowSet
 from flows.model import (
     END,
@@ -25,16 +28,14 @@ from flows.model import (
     TextStep,
 )
 from flows.render import prompt_for, step_token
-from flows.state import ConversationState, Frame
-from llais.channel import Reply
-from llais.i18n import Language, catalogue
+from flows.state import ConversationState, Frame, SafetyContext
 
 log = logging.getLogger(__name__)
 
 MAX_STEPS_PER_TURN = 60
 SKIP = "_skip"
 DONE = "_done"
-ANSWERS_KEY = "_answers"
+P = TypeVar("P", bound=PersonView)
 
 
 @dataclass
@@ -48,20 +49,20 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class TurnInput:
+class TurnInput(Generic[P]):
     """Who the turn is for: their language, the time, and the ports actions may ask."""
 
     language: Language
     at: datetime
-    ports: Ports
+    ports: P
 
 
 @dataclass
-class _Turn:
+class _Turn(Generic[P]):
     state: ConversationState
     language: Language
     at: datetime
-    ports: Ports
+    ports: P
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
 
@@ -86,10 +87,10 @@ def match_option(options: tuple[Option, ...], text: str) -> Option | None:
     return None
 
 
-class Engine:
-    """Runs flows from a ``FlowSet`` with a registry of actions."""
+class Engine(Generic[P]):
+    """Runs flows from a ``FlowSet`` with a registry of actions for one audience's ports."""
 
-    def __init__(self, flowset: FlowSet, actions: ActionRegistry) -> None:
+    def __init__(self, flowset: FlowSet, actions: ActionRegistry[P]) -> None:
         self.flowset = flowset
         self.actions = actions
 
@@ -98,25 +99,26 @@ class Engine:
         self,
         state: ConversationState,
         flow_id: str,
-        given: TurnInput,
+        given: TurnInput[P],
         *,
-        data: dict[str, Any] | None = None,
+        safety: SafetyContext | None = None,
         interrupt: bool = False,
     ) -> Outcome:
-        """Start ``flow_id``; with ``interrupt`` the running flow is kept to resume afterwards."""
+        """Start ``flow_id`` (a safety flow with the concern it answers); with ``interrupt`` the
+        running flow is kept to resume afterwards."""
         turn = self._turn(state, given)
         current = turn.state.current
         if interrupt and current is not None:
             turn.state.interrupted.append(self._resumable(current))
         elif not interrupt:
             turn.state.interrupted.clear()
-        turn.state.current = Frame(flow=flow_id, step=self.flowset.flow(flow_id).start)
-        turn.state.current.data.update(data or {})
+        start = self.flowset.flow(flow_id).start
+        turn.state.current = Frame(flow=flow_id, step=start, safety=safety)
         await self._run(turn)
         return self._outcome(turn)
 
     async def answer_text(
-        self, state: ConversationState, text: str, given: TurnInput
+        self, state: ConversationState, text: str, given: TurnInput[P]
     ) -> Outcome | None:
         """Give typed text to the running step; None when no step can take it."""
         turn = self._turn(state, given)
@@ -145,7 +147,7 @@ class Engine:
         self,
         state: ConversationState,
         payload: str,
-        given: TurnInput,
+        given: TurnInput[P],
     ) -> Outcome | None:
         """Apply a button press; None when the button belongs to an earlier question."""
         turn = self._turn(state, given)
@@ -174,7 +176,7 @@ class Engine:
 
     # ----- internals ----------------------------------------------------------------------
     @staticmethod
-    def _turn(state: ConversationState, given: TurnInput) -> _Turn:
+    def _turn(state: ConversationState, given: TurnInput[P]) -> _Turn[P]:
         return _Turn(
             state=state.model_copy(deep=True),
             language=given.language,
@@ -189,10 +191,10 @@ class Engine:
         """A frame to come back to; a free-text question is not asked again."""
         step = self._step(frame)
         if isinstance(step, TextStep):
-            return Frame(flow=frame.flow, step=frame.step, data=frame.data, skipped=True)
+            return frame.model_copy(update={"skipped": True}, deep=True)
         return frame.model_copy(deep=True)
 
-    async def _choose(self, turn: _Turn, step: InputStep, choice: str) -> Outcome | None:
+    async def _choose(self, turn: _Turn[P], step: InputStep, choice: str) -> Outcome | None:
         frame = turn.state.current
         assert frame is not None
         if isinstance(step, TextStep):
@@ -203,10 +205,8 @@ class Engine:
         if isinstance(step, ScaleStep):
             if not choice.isdigit() or not step.minimum <= int(choice) <= step.maximum:
                 return None
-            item_id = frame.data.get(f"_item_{frame.step}") or step.items[0].id
-            frame.data.setdefault(ANSWERS_KEY, []).append(
-                {"domain": step.domain, "item_id": item_id, "value": int(choice)}
-            )
+            item_id = frame.items.get(frame.step) or step.items[0].id
+            frame.answers.append(CheckinItem(step.domain, item_id, int(choice)))
             return await self._advance(turn, step.next)
         if isinstance(step, MultiStep):
             chosen: list[str] = frame.data.setdefault(step.store, [])
@@ -227,25 +227,27 @@ class Engine:
             frame.data[step.store] = option.id
         return await self._advance(turn, option.next or step.next)
 
-    async def _advance(self, turn: _Turn, target: str) -> Outcome:
+    async def _advance(self, turn: _Turn[P], target: str) -> Outcome:
         self._goto(turn, target)
         await self._run(turn)
         return self._outcome(turn)
 
-    def _goto(self, turn: _Turn, target: str) -> None:
+    def _goto(self, turn: _Turn[P], target: str) -> None:
         frame = turn.state.current
         assert frame is not None
         if target == END:
             turn.state.current = None
         elif target.startswith(FLOW_PREFIX):
             flow_id = target[len(FLOW_PREFIX) :]
-            turn.state.current = Frame(
-                flow=flow_id, step=self.flowset.flow(flow_id).start, data=dict(frame.data)
+            # the next flow carries on with what this one collected
+            start = self.flowset.flow(flow_id).start
+            turn.state.current = frame.model_copy(
+                update={"flow": flow_id, "step": start, "skipped": False}, deep=True
             )
         else:
             frame.step = target
 
-    async def _run(self, turn: _Turn) -> None:
+    async def _run(self, turn: _Turn[P]) -> None:
         """Execute steps until one waits for input or every flow has ended."""
         for _ in range(MAX_STEPS_PER_TURN):
             frame = turn.state.current
@@ -263,15 +265,14 @@ class Engine:
                 continue
             step = self._step(frame)
             if isinstance(step, SayStep):
-                values = {k: v for k, v in frame.data.items() if not k.startswith("_")}
-                turn.replies.append(Reply(step.text.get(turn.language, **values)))
+                turn.replies.append(Reply(step.text.get(turn.language, **frame.data)))
                 self._goto(turn, step.next)
             elif isinstance(step, ActionStep):
                 await self._act(turn, frame, step)
             else:
-                if isinstance(step, ScaleStep) and f"_item_{frame.step}" not in frame.data:
+                if isinstance(step, ScaleStep) and frame.step not in frame.items:
                     index = turn.ports.checkin_count % len(step.items)
-                    frame.data[f"_item_{frame.step}"] = step.items[index].id
+                    frame.items[frame.step] = step.items[index].id
                 turn.replies.append(prompt_for(frame, step, turn.language))
                 return
         stuck = turn.state.current
@@ -282,9 +283,9 @@ class Engine:
         )
         turn.state.current = None
 
-    async def _act(self, turn: _Turn, frame: Frame, step: ActionStep) -> None:
+    async def _act(self, turn: _Turn[P], frame: Frame, step: ActionStep) -> None:
         call = ActionCall(
-            data=frame.data, language=turn.language, at=turn.at, ports=turn.ports, args=step.args
+            frame=frame, language=turn.language, at=turn.at, ports=turn.ports, args=step.args
         )
         result = await self.actions[step.action](call)
         turn.effects.extend(result.effects)
@@ -297,5 +298,5 @@ class Engine:
         self._goto(turn, target)
 
     @staticmethod
-    def _outcome(turn: _Turn) -> Outcome:
+    def _outcome(turn: _Turn[P]) -> Outcome:
         return Outcome(turn.replies, turn.effects, turn.state, turn.language)

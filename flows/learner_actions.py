@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flows.actions import ActionCall, ActionFn, ActionResult
+from core.thresholds import LOWEST_MOOD, STREAK_TO_OFFER, checkin_is_low, mood_is_low
+from core.vocabulary import Category, CodeKind, RiskLevel, SafeNow, parse_language, parse_member
+from flows.actions import (
+    ActionCall,
+    ActionFn,
+    ActionResult,
+    Codes,
+    LearnerCapabilities,
+    PersonView,
+    Records,
+    Signposts,
+    Streaks,
+    registry,
+)
 from flows.effects import (
-    CheckinItem,
+    Effect,
     Enrol,
     EraseMyData,
     RequestContact,
@@ -16,210 +27,205 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
-from llais.i18n import parse_language
 
-LOW_CHECKIN_MEAN = 4.0  # a check-in averaging under 4 of 10 counts as low
-LOW_MOOD = 2  # 😢 or 🙁
-STREAK_TO_OFFER = 3
 # Needs for which crisis lines open now come first even when reached from the help menu.
-SERIOUS_NEEDS = frozenset({"suicide", "self_harm", "abuse", "domestic_abuse", "exploitation"})
-ALERT_KEY = "_alert_id"
-LEVEL_KEY = "_level"
-CATEGORIES_KEY = "_categories"
-THIS_LOW_KEY = "_this_low"
+SERIOUS_NEEDS = frozenset(
+    {
+        Category.SUICIDE,
+        Category.SELF_HARM,
+        Category.ABUSE,
+        Category.DOMESTIC_ABUSE,
+        Category.EXPLOITATION,
+    }
+)
 
 
-async def is_returning(call: ActionCall) -> ActionResult:
+async def is_returning(call: ActionCall[PersonView]) -> ActionResult:
     """Someone who already chose a language is welcomed back (and /start turns messages on)."""
     outcome = "returning" if call.ports.language else "new"
     return ActionResult(outcome, [SetStopped(False)])
 
 
-async def set_language(call: ActionCall) -> ActionResult:
+async def set_language(call: ActionCall[object]) -> ActionResult:
     """Store the language chosen in this flow."""
     language = parse_language(call.data.get("language")) or call.language
     return ActionResult("ok", [SetLanguage(language)], language=language)
 
 
-async def enrol(call: ActionCall) -> ActionResult:
+async def enrol(call: ActionCall[Codes]) -> ActionResult:
     """Check the typed enrolment code and link the learner to that school and year group."""
     typed = call.data.pop("code", None)
     if not typed:
         return ActionResult("skipped")
     info = await call.ports.lookup_code(str(typed))
-    if info is None or info.kind != "learner":
+    if info is None or info.kind is not CodeKind.LEARNER:
         return ActionResult("invalid")
     call.data["school_name"] = info.school_name
     call.data["year_group"] = info.year_group if info.year_group is not None else "?"
     return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
 
 
-async def require_school(call: ActionCall) -> ActionResult:
+async def require_school(call: ActionCall[PersonView]) -> ActionResult:
     """Voice data (check-ins, moods) needs an enrolment code."""
     return ActionResult("ok" if call.ports.enrolled else "no_school")
 
 
-async def save_checkin(call: ActionCall) -> ActionResult:
+async def save_checkin(call: ActionCall[object]) -> ActionResult:
     """Persist the check-in's answers and optional comment."""
-    answers = tuple(
-        CheckinItem(a["domain"], a["item_id"], int(a["value"]))
-        for a in call.data.get("_answers", [])
-    )
+    answers = tuple(call.frame.answers)
     comment = call.data.get("comment") or None
-    if answers:
-        call.data[THIS_LOW_KEY] = sum(a.value for a in answers) / len(answers) < LOW_CHECKIN_MEAN
+    call.frame.found.low = checkin_is_low([a.value for a in answers])
     return ActionResult("ok", [SaveCheckin(answers, comment)])
 
 
-async def save_mood(call: ActionCall) -> ActionResult:
+async def save_mood(call: ActionCall[object]) -> ActionResult:
     """Persist the mood, its reasons and note; the lowest mood gets a caring reply."""
     score = int(call.data["mood"])
     tags = tuple(call.data.get("tags") or ())
     note = call.data.get("note") or None
-    call.data[THIS_LOW_KEY] = score <= LOW_MOOD
-    return ActionResult("lowest" if score == 1 else "ok", [SaveMood(score, tags, note)])
+    call.frame.found.low = mood_is_low(score)
+    return ActionResult("lowest" if score <= LOWEST_MOOD else "ok", [SaveMood(score, tags, note)])
 
 
-async def check_low_streak(call: ActionCall) -> ActionResult:
+async def check_low_streak(call: ActionCall[Streaks]) -> ActionResult:
     """Offer support gently after several low check-ins or moods in a row (not every time)."""
-    if not call.data.get(THIS_LOW_KEY):
+    if not call.frame.found.low:
         return ActionResult("ok")
     streak = await call.ports.low_streak() + 1
     return ActionResult("low" if streak % STREAK_TO_OFFER == 0 else "ok")
 
 
-async def load_my_data(call: ActionCall) -> ActionResult:
+async def load_my_data(call: ActionCall[Records]) -> ActionResult:
     """Put what is stored about the learner into the flow's data, for /mydata."""
-    mine: dict[str, Any] = await call.ports.my_data()
+    mine = await call.ports.my_data()
     none = "–"
     call.data.update(
-        school=mine.get("school") or none,
-        year=mine.get("year_group") or none,
-        checkins=mine.get("checkins", 0),
-        moods=mine.get("moods", 0),
-        notes=mine.get("notes", 0),
-        retention_days=mine.get("retention_days", 30),
+        school=mine.school or none,
+        year=mine.year_group or none,
+        checkins=mine.checkins,
+        moods=mine.moods,
+        notes=mine.notes,
+        retention_days=mine.retention_days,
     )
-    call.data["_alerts"] = mine.get("alerts", 0)
+    call.frame.found.safeguarding_records = mine.alerts
     return ActionResult("ok")
 
 
-async def has_safeguarding_records(call: ActionCall) -> ActionResult:
+async def has_safeguarding_records(call: ActionCall[object]) -> ActionResult:
     """Whether to mention safeguarding records that /delete does not remove."""
-    return ActionResult("some" if call.data.get("_alerts") else "none")
+    return ActionResult("some" if call.frame.found.safeguarding_records else "none")
 
 
-async def erase_my_data(call: ActionCall) -> ActionResult:
+async def erase_my_data(call: ActionCall[object]) -> ActionResult:
     """Erase the learner's data."""
     return ActionResult("ok", [EraseMyData()])
 
 
-async def stop_messages(call: ActionCall) -> ActionResult:
+async def stop_messages(call: ActionCall[object]) -> ActionResult:
     """No more messages unless the learner writes first."""
     return ActionResult("ok", [SetStopped(True)])
 
 
-async def crisis_contacts(call: ActionCall) -> ActionResult:
+async def crisis_contacts(call: ActionCall[Signposts]) -> ActionResult:
     """The 24/7 contacts that are open now, in the learner's language."""
     call.data["contacts"] = call.ports.crisis_text(call.language, call.at)
     return ActionResult("ok")
 
 
-async def concern_contacts(call: ActionCall) -> ActionResult:
+async def concern_contacts(call: ActionCall[Signposts]) -> ActionResult:
     """Contacts that fit the concern's categories."""
-    needs = list(call.data.get(CATEGORIES_KEY) or ["low_mood"])
-    level = str(call.data.get(LEVEL_KEY) or "medium")
+    safety = call.frame.safety
+    needs: list[str] = list(safety.categories) if safety and safety.categories else ["low_mood"]
+    level = safety.level if safety else RiskLevel.MEDIUM
     call.data["contacts"] = await call.ports.support_text(
         needs, call.language, call.at, level=level
     )
     return ActionResult("ok")
 
 
-async def record_safe_now(call: ActionCall) -> ActionResult:
+async def record_safe_now(call: ActionCall[object]) -> ActionResult:
     """Add the learner's answer to "are you safe right now?" to the alert."""
-    alert_id = call.data.get(ALERT_KEY)
-    if not alert_id:
+    safety = call.frame.safety
+    if safety is None or safety.alert_id is None:
         return ActionResult("ok")
-    return ActionResult("ok", [UpdateAlert(alert_id, safe_now=call.data.get("safe_now"))])
+    safety.safe_now = parse_member(SafeNow, call.data.get("safe_now"))
+    return ActionResult("ok", [UpdateAlert(safety.alert_id, safe_now=safety.safe_now)])
 
 
-async def record_contact_choice(call: ActionCall) -> ActionResult:
+async def record_contact_choice(call: ActionCall[PersonView]) -> ActionResult:
     """Add whether the learner wants a trusted adult to get in touch to the alert."""
-    effects = []
-    alert_id = call.data.get(ALERT_KEY)
-    if alert_id:
-        wants = call.data.get("wants_contact") == "yes"
-        effects.append(UpdateAlert(alert_id, contact_requested=wants))
-    return ActionResult("school" if call.ports.enrolled else "authority", list(effects))
+    effects: list[Effect] = []
+    safety = call.frame.safety
+    if safety is not None and safety.alert_id is not None:
+        safety.wants_contact = call.data.get("wants_contact") == "yes"
+        effects.append(UpdateAlert(safety.alert_id, contact_requested=safety.wants_contact))
+    return ActionResult("school" if call.ports.enrolled else "authority", effects)
 
 
-async def need_known(call: ActionCall) -> ActionResult:
+async def need_known(call: ActionCall[object]) -> ActionResult:
     """Skip the topic picker when the need is already known."""
     return ActionResult("known" if call.data.get("need") else "unknown")
 
 
-async def need_from_concern(call: ActionCall) -> ActionResult:
+async def need_from_concern(call: ActionCall[object]) -> ActionResult:
     """Signpost for what the safeguarding concern was about."""
-    categories = call.data.get(CATEGORIES_KEY) or ["low_mood"]
-    call.data["need"] = str(categories[0])
+    safety = call.frame.safety
+    call.data["need"] = safety.categories[0].value if safety and safety.categories else "low_mood"
     return ActionResult("ok")
 
 
-async def set_need(call: ActionCall) -> ActionResult:
+async def set_need(call: ActionCall[object]) -> ActionResult:
     """Remember the need a topic flow is about."""
     call.data["need"] = call.args["need"]
     return ActionResult("ok")
 
 
-async def signpost(call: ActionCall) -> ActionResult:
+async def signpost(call: ActionCall[Signposts]) -> ActionResult:
     """Up to three best matches for the need (crisis contacts when it is urgent)."""
     need = str(call.data.get("need") or "low_mood")
     if need == "urgent":
         call.data["contacts"] = call.ports.crisis_text(call.language, call.at)
         return ActionResult("urgent")
-    level = "high" if need in SERIOUS_NEEDS else "low"
+    level = RiskLevel.HIGH if need in SERIOUS_NEEDS else RiskLevel.LOW
     call.data["contacts"] = await call.ports.support_text(
         [need], call.language, call.at, level=level
     )
     return ActionResult("ok")
 
 
-async def wellbeing_tip(call: ActionCall) -> ActionResult:
+async def wellbeing_tip(call: ActionCall[Signposts]) -> ActionResult:
     """One Five Ways to Wellbeing tip."""
     call.data["tip"] = call.ports.wellbeing_tip(call.language, call.at)
     return ActionResult("ok")
 
 
-async def request_school_contact(call: ActionCall) -> ActionResult:
+async def request_school_contact(call: ActionCall[PersonView]) -> ActionResult:
     """A non-urgent request for the school's wellbeing lead to get in touch."""
     if not call.ports.enrolled:
         return ActionResult("no_school")
     return ActionResult("ok", [RequestContact(need=call.data.get("need"))])
 
 
-LEARNER_ACTIONS: dict[str, ActionFn] = {
-    fn.__name__: fn
-    for fn in (
-        is_returning,
-        set_language,
-        enrol,
-        require_school,
-        save_checkin,
-        save_mood,
-        check_low_streak,
-        load_my_data,
-        has_safeguarding_records,
-        erase_my_data,
-        stop_messages,
-        crisis_contacts,
-        concern_contacts,
-        record_safe_now,
-        record_contact_choice,
-        need_known,
-        need_from_concern,
-        set_need,
-        signpost,
-        wellbeing_tip,
-        request_school_contact,
-    )
-}
+LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
+    is_returning,
+    set_language,
+    enrol,
+    require_school,
+    save_checkin,
+    save_mood,
+    check_low_streak,
+    load_my_data,
+    has_safeguarding_records,
+    erase_my_data,
+    stop_messages,
+    crisis_contacts,
+    concern_contacts,
+    record_safe_now,
+    record_contact_choice,
+    need_known,
+    need_from_concern,
+    set_need,
+    signpost,
+    wellbeing_tip,
+    request_school_contact,
+)

@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from core.errors import FlowDefinitionError
+from core.vocabulary import Audience
 from flows.model import (
     END,
     FLOW_PREFIX,
@@ -21,7 +23,6 @@ from flows.model import (
     Routes,
     Step,
 )
-from llais.errors import FlowDefinitionError
 
 FLOWS_DIR = Path(__file__).resolve().parent / "definitions"
 ROUTES_DIR = Path(__file__).resolve().parent / "routes"
@@ -131,8 +132,6 @@ def load_routes(path: Path, flows: Mapping[str, Flow]) -> Routes:
     ]
     values = [*routes.commands.values(), *routes.intents.values(), *routes.on_concern.values()]
     pairs = [*zip(named, values, strict=True), ("idle", routes.idle)]
-    if routes.low_streak:
-        pairs.append(("low_streak", routes.low_streak))
     for key, target in pairs:
         if target not in flows:
             raise FlowDefinitionError(f"{path}: {key}: unknown flow {target!r}")
@@ -140,18 +139,18 @@ def load_routes(path: Path, flows: Mapping[str, Flow]) -> Routes:
 
 
 def load_flowset(
-    routes_name: str,
+    audience: Audience,
     actions: Iterable[str],
     flows_dir: Path = FLOWS_DIR,
     routes_dir: Path = ROUTES_DIR,
 ) -> FlowSet:
-    """Load and validate every flow file and the named routes (``learner`` or ``staff``).
+    """Load and validate every flow file and the audience's routes (``routes/<audience>.yml``).
 
-    Only flows for this bot's audience (or ``any``) are kept, so each bot's actions are checked
+    Only flows for this audience (or ``any``) are kept, so each bot's actions are checked
     against its own registry.
     """
     flows, sources = load_flows(flows_dir.glob("*.yml"))
-    flows = {key: flow for key, flow in flows.items() if flow.audience in (routes_name, "any")}
+    flows = {key: flow for key, flow in flows.items() if flow.audience in (audience, "any")}
     check_references(flows, sources, actions)
-    routes = load_routes(routes_dir / f"{routes_name}.yml", flows)
+    routes = load_routes(routes_dir / f"{audience.value}.yml", flows)
     return FlowSet(flows=flows, routes=routes, sources=sources)

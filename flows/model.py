@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from llais.i18n import Text
+from core.i18n import Text
+from core.vocabulary import CONCERN_LEVELS, RiskLevel
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,19}$")]
@@ -122,10 +123,33 @@ class FlowFile(_Strict):
 
 
 class Routes(_Strict):
-    """Which flow a command or a recognised intent starts (``flows/definitions/routes.yml``)."""
+    """Which flow a command, a recognised intent or a safeguarding concern starts
+    (``flows/routes/<audience>.yml``)."""
 
     commands: dict[str, str]
     intents: dict[str, str] = Field(default_factory=dict)
     idle: str  # the flow for free text nobody recognised
-    on_concern: dict[str, str]  # risk level label -> flow
-    low_streak: str | None = None  # offered after several low check-ins or moods in a row
+    on_concern: dict[str, str]  # concern level label (exactly medium, high, critical) -> flow
+
+    @field_validator("on_concern")
+    @classmethod
+    def _every_concern_level(cls, routes: dict[str, str]) -> dict[str, str]:
+        wanted = [level.label for level in CONCERN_LEVELS]
+        missing = [f"on_concern.{label}" for label in wanted if label not in routes]
+        unknown = sorted(set(routes) - set(wanted))
+        if missing:
+            raise ValueError(
+                f"{', '.join(missing)} missing: each of {', '.join(wanted)} needs a flow"
+            )
+        if unknown:
+            raise ValueError(f"unknown level(s) {', '.join(unknown)}; use {', '.join(wanted)}")
+        return routes
+
+    def concern_flow(self, level: RiskLevel) -> str:
+        """The flow that answers a concern at ``level`` (medium or above)."""
+        return self.on_concern[level.label]
+
+    @property
+    def concern_flows(self) -> frozenset[str]:
+        """Every flow that answers a concern."""
+        return frozenset(self.on_concern.values())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from core.channel import Button, Reply
+from core.i18n import catalogue
+from core.vocabulary import Language
 from flows.model import ChoiceStep, MultiStep, ScaleStep, TextStep
 from flows.state import Frame
-from llais.channel import Button, Reply
-from llais.i18n import Language, catalogue
 
 
 def step_token(flow_id: str, step_id: str) -> str:
@@ -24,9 +25,9 @@ def prompt_for(
 ) -> Reply:
     """The question a step asks, with its buttons."""
     token = step_token(frame.flow, frame.step)
-    values = {k: v for k, v in frame.data.items() if not k.startswith("_")}
+    values = frame.data
     if isinstance(step, ScaleStep):
-        item_id = frame.data.get(f"_item_{frame.step}")
+        item_id = frame.items.get(frame.step)
         item = next((i for i in step.items if i.id == item_id), step.items[0])
         text = item.text.get(language, **values)
         if step.anchors:

@@ -2,98 +2,112 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
+from core.i18n import catalogue
+from core.thresholds import LOW_MONEY_RATING, staff_checkin_is_low
+from core.vocabulary import SpiceWell, StaffRole, parse_member
 from flows import learner_actions as shared
-from flows.actions import ActionCall, ActionFn, ActionResult
+from flows.actions import (
+    ActionCall,
+    ActionFn,
+    ActionResult,
+    Codes,
+    PersonView,
+    Records,
+    Signposts,
+    StaffCapabilities,
+    registry,
+)
 from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopped
-from llais.i18n import catalogue
 
-# Code kinds the staff bot accepts; the outcome of ``link_code`` is the kind.
-STAFF_CODE_KINDS = ("staff", "dsl", "deputy_dsl", "authority")
-SPICE_WELLS = ("spiritual", "physical", "intellectual", "creative", "emotional")
-LOW_STAFF_MEAN = 2.5  # of 5: a check-in averaging this or less offers support
-LOWEST_RATING = 1
+MONEY_DOMAIN = "financial"  # the CARI pillar whose low rating adds money advice
 
 
-async def staff_is_returning(call: ActionCall) -> ActionResult:
+def message_keys() -> frozenset[str]:
+    """The catalogue keys these actions build at run time (checked at start-up)."""
+    return frozenset(
+        [f"staff.well_tip_{well.value}" for well in SpiceWell]
+        + [f"staff.role_{role.value}" for role in StaffRole]
+    )
+
+
+async def staff_is_returning(call: ActionCall[PersonView]) -> ActionResult:
     """Someone who already chose a language is welcomed back."""
     return ActionResult("returning" if call.ports.language else "new", [SetStopped(False)])
 
 
-async def link_code(call: ActionCall) -> ActionResult:
-    """Check a staff, DSL, deputy DSL or authority code and link the account to it."""
+async def link_code(call: ActionCall[Codes]) -> ActionResult:
+    """Check a staff role's code and link the account to it; the outcome is the role."""
     typed = call.data.pop("code", None)
     if not typed:
         return ActionResult("skipped")
     info = await call.ports.lookup_code(str(typed))
-    if info is None or info.kind not in STAFF_CODE_KINDS:
+    role = info.kind.staff_role if info is not None else None
+    if info is None or role is None:
         return ActionResult("invalid")
     call.data["school_name"] = info.school_name
-    school_id = None if info.kind == "authority" else info.school_id
-    return ActionResult(info.kind, [LinkStaffRole(school_id, info.kind)])
+    school_id = None if role is StaffRole.AUTHORITY else info.school_id
+    return ActionResult(role.value, [LinkStaffRole(school_id, role)])
 
 
-async def save_staff_checkin(call: ActionCall) -> ActionResult:
+async def save_staff_checkin(call: ActionCall[object]) -> ActionResult:
     """Persist the pillar ratings and the lowest well; a low check-in offers support."""
-    answers = tuple(
-        CheckinItem(a["domain"], a["item_id"], int(a["value"]))
-        for a in call.data.get("_answers", [])
-    )
-    well = call.data.get("lowest_well")
-    lowest = well if well in SPICE_WELLS else None
-    values = [a.value for a in answers]
-    low = bool(values) and (
-        sum(values) / len(values) <= LOW_STAFF_MEAN or min(values) <= LOWEST_RATING
-    )
-    if any(a.domain == "financial" and a.value <= LOWEST_RATING + 1 for a in answers):
-        call.data["_money"] = True
-    return ActionResult("low" if low else "ok", [SaveStaffCheckin(answers, lowest)])
+    answers = tuple(call.frame.answers)
+    low = staff_checkin_is_low([a.value for a in answers])
+    return ActionResult("low" if low else "ok", [SaveStaffCheckin(answers, _lowest_well(call))])
 
 
-async def well_tip(call: ActionCall) -> ActionResult:
+def _lowest_well(call: ActionCall[object]) -> SpiceWell | None:
+    return parse_member(SpiceWell, call.data.get("lowest_well"))
+
+
+def money_is_low(answers: Iterable[CheckinItem]) -> bool:
+    """Whether the financial pillar was rated low enough to add money advice."""
+    return any(a.domain == MONEY_DOMAIN and a.value <= LOW_MONEY_RATING for a in answers)
+
+
+async def well_tip(call: ActionCall[object]) -> ActionResult:
     """A small idea for refilling the well that feels lowest."""
-    well = call.data.get("lowest_well")
-    if well not in SPICE_WELLS:
+    well = _lowest_well(call)
+    if well is None:
         return ActionResult("none")
-    call.data["tip"] = catalogue().get(f"staff.well_tip_{well}", call.language)
+    call.data["tip"] = catalogue().get(f"staff.well_tip_{well.value}", call.language)
     return ActionResult("ok")
 
 
-async def staff_support_after_checkin(call: ActionCall) -> ActionResult:
+async def staff_support_after_checkin(call: ActionCall[Signposts]) -> ActionResult:
     """Staff services for wellbeing (and money, when the financial pillar was low)."""
-    needs = ["staff_wellbeing", "money"] if call.data.get("_money") else ["staff_wellbeing"]
+    money = money_is_low(call.frame.answers)
+    needs = ["staff_wellbeing", "money"] if money else ["staff_wellbeing"]
     call.data["contacts"] = await call.ports.support_text(needs, call.language, call.at)
     return ActionResult("ok")
 
 
-async def load_staff_data(call: ActionCall) -> ActionResult:
+async def load_staff_data(call: ActionCall[Records]) -> ActionResult:
     """Put what is stored about the member of staff into the flow's data, for /mydata."""
-    mine: dict[str, Any] = await call.ports.my_data()
+    mine = await call.ports.my_data()
     none = "–"
-    role = str(mine.get("role") or "staff")
+    role = mine.role or StaffRole.STAFF
     call.data.update(
-        school=mine.get("school") or none,
-        role=catalogue().get(f"staff.role_{role}", call.language),
-        checkins=mine.get("checkins", 0),
+        school=mine.school or none,
+        role=catalogue().get(f"staff.role_{role.value}", call.language),
+        checkins=mine.checkins,
     )
-    return ActionResult("address" if mine.get("address") else "ok")
+    return ActionResult("address" if mine.address else "ok")
 
 
-STAFF_ACTIONS: dict[str, ActionFn] = {
-    fn.__name__: fn
-    for fn in (
-        staff_is_returning,
-        link_code,
-        save_staff_checkin,
-        well_tip,
-        staff_support_after_checkin,
-        load_staff_data,
-        shared.set_language,
-        shared.erase_my_data,
-        shared.crisis_contacts,
-        shared.concern_contacts,
-        shared.signpost,
-        shared.wellbeing_tip,
-    )
-}
+STAFF_ACTIONS: dict[str, ActionFn[StaffCapabilities]] = registry(
+    staff_is_returning,
+    link_code,
+    save_staff_checkin,
+    well_tip,
+    staff_support_after_checkin,
+    load_staff_data,
+    shared.set_language,
+    shared.erase_my_data,
+    shared.crisis_contacts,
+    shared.concern_contacts,
+    shared.signpost,
+    shared.wellbeing_tip,
+)

@@ -1,1 +1,1 @@
-"""Llais core: settings, wiring, the conversation service and the command line."""
+"""The Llais application: conversation services, alert delivery, wiring and the command line."""

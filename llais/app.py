@@ -1,23 +1,42 @@
-"""Wiring: build every component once from the settings, and hand them to the entry points."""
+"""The composition root: build every component once from the settings and hand them to the entry
+points. The only module that imports the channel adapters (``bot``, and later ``web``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.telegram import (
+    TelegramAlertSender,
+    TelegramApp,
+    build_application,
+    quiet_library_loggers,
+    run_bots,
+)
+from bot.terminal import run_chat
+from core.channel import Channel
+from core.clock import Clock, utcnow
+from core.i18n import Catalogue, catalogue
+from core.settings import Settings
+from core.vocabulary import Audience
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import STAFF_ACTIONS
-from llais.clock import Clock, utcnow
-from llais.learner import LearnerService
-from llais.settings import Settings
+from flows.staff_actions import message_keys as staff_action_keys
+from llais.alerts import AlertSender
+from llais.alerts import message_keys as alert_keys
+from llais.learner import LEARNER_VOCABULARY, LearnerService
+from llais.logs import configure_logging
 from llais.signposter import build_signposter
-from llais.staff import StaffService
+from llais.staff import STAFF_VOCABULARY, StaffService
 from nlu.understand import build_understander
+from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 
 
@@ -32,11 +51,26 @@ class App:
     staff: StaffService
 
 
+def check_messages(messages: Catalogue) -> None:
+    """Every catalogue key the code builds at run time must exist, in Welsh and English."""
+    messages.require(
+        {
+            "signposting": signposting_keys(),
+            "flows.staff_actions": staff_action_keys(),
+            "llais.alerts": alert_keys(),
+            "the learner service": LEARNER_VOCABULARY.message_keys(),
+            "the staff service": STAFF_VOCABULARY.message_keys(),
+        }
+    )
+
+
 async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
-    """Load and validate flows, the NLU and the directory, and connect to the database."""
+    """Check the messages; load and validate flows, the NLU and the directory; connect to the
+    database."""
+    check_messages(catalogue())
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
-    flowset = load_flowset("learner", LEARNER_ACTIONS)
+    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
     learner = LearnerService(
@@ -50,7 +84,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     staff = StaffService(
         settings=settings,
         sessions=sessions,
-        engine=Engine(load_flowset("staff", STAFF_ACTIONS), STAFF_ACTIONS),
+        engine=Engine(load_flowset(Audience.STAFF, STAFF_ACTIONS), STAFF_ACTIONS),
         understander=understander,
         signposter=signposter,
         clock=clock,
@@ -66,3 +100,47 @@ async def running_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIter
         yield app
     finally:
         await app.db.dispose()
+
+
+def configure_logs(level: str | int) -> None:
+    """Logging for an entry point: ours, then the channel libraries held back from data."""
+    configure_logging(level)
+    quiet_library_loggers()
+
+
+@dataclass
+class Bots:
+    """The Telegram bots whose tokens are configured, and the alert sender over the staff bot."""
+
+    settings: Settings
+    apps: list[TelegramApp]
+    alert_sender: AlertSender | None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run every bot (polling, or webhooks) until ``stop`` is set."""
+        await run_bots(self.apps, stop, self.settings)
+
+
+def telegram_bots(app: App) -> Bots:
+    """A Telegram application for each configured bot token, wired to its conversation service."""
+    settings = app.settings
+    apps: list[TelegramApp] = []
+    sender: AlertSender | None = None
+    token = settings.token(Audience.LEARNER)
+    if token:
+        apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+    staff_token = settings.token(Audience.STAFF)
+    if staff_token:
+        staff = build_application(
+            staff_token, settings, app.staff, channel=Channel.STAFF_TELEGRAM, bot_kind="staff"
+        )
+        apps.append(staff)
+        sender = TelegramAlertSender(staff.bot)
+    return Bots(settings=settings, apps=apps, alert_sender=sender)
+
+
+async def chat_in_terminal(
+    app: App, *, read_line: Callable[[], str], out: TextIO, user_id: str
+) -> None:
+    """Talk to the learner flows in a terminal until end of input."""
+    await run_chat(app.learner, read_line=read_line, out=out, user_id=user_id)

@@ -9,10 +9,9 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
-from bot.telegram.logs import quiet_library_loggers
-from llais.errors import LlaisError
-from llais.logs import configure_logging
-from llais.settings import Settings
+from core.errors import LlaisError
+from core.settings import Settings
+from llais.app import configure_logs
 
 # Modules with ``register(subparsers)``; each sets ``func(args, settings) -> int`` on its parsers.
 COMMAND_MODULES = (
@@ -21,7 +20,7 @@ COMMAND_MODULES = (
     "llais.commands.chat",
     "llais.commands.serve",
     "llais.commands.school",
-    "signposting.cli",
+    "llais.commands.directory",
     "nlu.cli",
 )
 
@@ -46,8 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"llais: configuration error:\n{exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
-    quiet_library_loggers()
+    configure_logs(settings.log_level)
     handler: Handler = args.func
     try:
         return handler(args, settings)

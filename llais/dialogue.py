@@ -3,8 +3,9 @@
 For every message: derive the pseudonymous reference, run the safeguarding detector on any free text
 before anything else (outside the transaction, so a slow NLU server never holds a lock), let the
 engine decide, apply the effects and the new state in one transaction, commit, and only then hand
-the replies back to the channel adapter. Subclasses say who the person is, how their effects are
-stored, and how a concern is answered.
+the replies back to the channel adapter. People of every audience live in one store and their
+effects go through one dispatcher (``storage.apply``); each service's differences are data (its
+``Vocabulary``, flows and routes) plus how it answers a concern.
 """
 
 from __future__ import annotations
@@ -12,43 +13,56 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from flows.actions import Ports
+from core.channel import Inbound, InboundKind, Reply
+from core.clock import Clock, utcnow
+from core.errors import ConfigurationError
+from core.i18n import catalogue
+from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language, RiskLevel
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
-from flows.state import ConversationState
-from llais.channel import Inbound, InboundKind, Reply
-from llais.clock import Clock, utcnow
-from llais.i18n import DEFAULT_LANGUAGE, Language, catalogue
+from flows.state import ConversationState, SafetyContext
+from llais.ports import PersonPorts
 from llais.pseudonym import person_ref
-from llais.settings import Settings
-from llais.signposter import DirectorySignposter
-from nlu.safeguarding import RiskLevel
+from llais.signposter import DirectorySignposter, SignpostPolicy
 from nlu.understand import Understander, Understanding
+from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
-from storage.repo import learners as state_repo
+from storage.repo import conversations as state_repo
+from storage.repo import people
 
 log = logging.getLogger(__name__)
 
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
 MAX_TEXT = 4000
+# what every service says outside the flows, from its own catalogue file
+SERVICE_MESSAGES = ("not_text", "stale_button", "unknown_command", "not_understood", "use_buttons")
 
-PortsT = TypeVar("PortsT", bound=Ports)
+PortsT = TypeVar("PortsT", bound=PersonPorts)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The names that differ between bots: message catalogue and the flows to fall back on."""
+    """What differs between bots, as data: who they talk to, their message catalogue, the flows
+    to fall back on, and how they signpost."""
 
+    audience: Audience
+    signposts: SignpostPolicy
     messages: str  # catalogue file: "common" or "staff"
     start_flow: str
     before_language: frozenset[str]  # flows a person may start before choosing a language
     help_flow: str
     low_mood_flow: str
     topic_prefix: str
+
+    def message_keys(self) -> frozenset[str]:
+        """The catalogue keys the service builds at run time (checked at start-up)."""
+        return frozenset(f"{self.messages}.{name}" for name in SERVICE_MESSAGES)
 
 
 @dataclass(frozen=True)
@@ -65,13 +79,14 @@ class DialogueService(ABC, Generic[PortsT]):
     """Implements ``ConversationHandler``; subclasses fill in the person-specific parts."""
 
     vocabulary: Vocabulary
+    ports_type: type[PortsT]
 
     def __init__(
         self,
         *,
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
-        engine: Engine,
+        engine: Engine[PortsT],
         understander: Understander,
         signposter: DirectorySignposter,
         clock: Clock = utcnow,
@@ -91,22 +106,53 @@ class DialogueService(ABC, Generic[PortsT]):
         return None
 
     @abstractmethod
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        """The language the person chose, if they are known."""
-
-    @abstractmethod
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> PortsT:
-        """Find or create the person and return the ports bound to them for this turn."""
-
-    @abstractmethod
-    async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
-        """Apply the outcome's effects (and reply address); True when the person was erased."""
-
-    @abstractmethod
     async def _concern(
         self, turn: Turn[PortsT], text: str, understanding: Understanding
     ) -> Outcome:
         """Answer a safeguarding concern (level medium or above)."""
+
+    # ----- the person, in the one person store ----------------------------------------------
+    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
+        """The language the person chose, if they are known."""
+        person = await people.get_person(session, ref=ref)
+        return person.language if person else None
+
+    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> PortsT:
+        """Find or create the person and return the ports bound to them for this turn."""
+        audience = self.vocabulary.audience
+        person = await people.get_person(session, ref=ref)
+        if person is None:
+            person = await people.create_person(
+                session, ref=ref, audience=audience, channel=inbound.channel, now=self.clock()
+            )
+        elif person.audience is not audience:
+            raise ConfigurationError(
+                f"a {person.audience} wrote to the {audience} bot: give each bot its own channel"
+            )
+        return self.ports_type(
+            session=session,
+            person=person,
+            signposter=self.signposter,
+            policy=self.vocabulary.signposts,
+            retention_days=self.settings.free_text_retention_days,
+            checkins=await people.checkin_count(session, ref=ref),
+        )
+
+    async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
+        """Apply the outcome's effects and keep the reply address; True when erased."""
+        person = turn.ports.person
+        ctx = ApplyContext(
+            person=person,
+            channel=turn.inbound.channel,
+            now=self.clock(),
+            settings=self.settings,
+        )
+        if await apply_effects(session, outcome.effects, ctx):
+            return True
+        await people.keep_address(
+            session, person=person, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
+        )
+        return False
 
     # ----- the turn -----------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -124,8 +170,7 @@ class DialogueService(ABC, Generic[PortsT]):
         now = self.clock()
         async with self.sessions() as session, session.begin():
             ports = await self._open(session, ref, inbound)
-            stored = await state_repo.load_state(session, ref=ref)
-            state = ConversationState.model_validate(stored or {})
+            state = self._restore(await state_repo.load_state(session, ref=ref))
             language = ports.language or (
                 understanding.nlu.language if understanding else DEFAULT_LANGUAGE
             )
@@ -144,6 +189,19 @@ class DialogueService(ABC, Generic[PortsT]):
         )
         return outcome.replies
 
+    def _restore(self, stored: dict[str, Any] | None) -> ConversationState:
+        """The stored state, or a fresh start when it no longer fits (e.g. saved by an older
+        version): a person is never stuck on a state the code cannot read."""
+        try:
+            return ConversationState.model_validate(stored or {})
+        except ValidationError as exc:
+            log.warning(
+                "%s stored conversation state no longer valid (%d problem(s)); starting fresh",
+                self.vocabulary.messages,
+                exc.error_count(),
+            )
+            return ConversationState()
+
     # ----- deciding -----------------------------------------------------------------------
     async def _decide(
         self, turn: Turn[PortsT], text: str, understanding: Understanding | None
@@ -160,7 +218,7 @@ class DialogueService(ABC, Generic[PortsT]):
             return outcome or self._say_and_reprompt(turn, "stale_button")
         return await self._text(turn, text, understanding)
 
-    def _given(self, turn: Turn[PortsT]) -> TurnInput:
+    def _given(self, turn: Turn[PortsT]) -> TurnInput[PortsT]:
         return TurnInput(language=turn.language, at=self.clock(), ports=turn.ports)
 
     async def _start(
@@ -169,10 +227,12 @@ class DialogueService(ABC, Generic[PortsT]):
         flow_id: str,
         *,
         interrupt: bool = False,
-        data: dict[str, object] | None = None,
+        safety: SafetyContext | None = None,
     ) -> Outcome:
         given = self._given(turn)
-        return await self.engine.start(turn.state, flow_id, given, data=data, interrupt=interrupt)
+        return await self.engine.start(
+            turn.state, flow_id, given, safety=safety, interrupt=interrupt
+        )
 
     def _message(self, name: str, language: Language) -> Reply:
         return Reply(catalogue().get(f"{self.vocabulary.messages}.{name}", language))

@@ -8,8 +8,8 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from llais.clock import utcnow
-from llais.settings import Settings
+from core.clock import utcnow
+from core.settings import Settings
 from storage.db import AsyncSession
 from storage.repo.retention import purge_free_text
 

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import uuid
 
+from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
-from flows.learner_actions import ALERT_KEY, CATEGORIES_KEY, LEVEL_KEY
-from flows.state import ConversationState
-from llais.channel import Inbound
+from flows.state import ConversationState, SafetyContext
 from llais.dialogue import DialogueService, Turn, Vocabulary
-from llais.i18n import Language, parse_language
 from llais.ports import LearnerPorts
-from nlu.safeguarding import RiskAssessment, RiskLevel
+from llais.signposter import LEARNER_SIGNPOSTS
+from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
-from storage.apply import ApplyContext, apply_effects
-from storage.db import AsyncSession
-from storage.repo import learners as repo
 
 LEARNER_VOCABULARY = Vocabulary(
+    audience=Audience.LEARNER,
+    signposts=LEARNER_SIGNPOSTS,
     messages="common",
     start_flow="welcome",
     before_language=frozenset({"welcome", "language", "help"}),
@@ -38,55 +36,21 @@ class LearnerService(DialogueService[LearnerPorts]):
     """Implements ``ConversationHandler`` for learners."""
 
     vocabulary = LEARNER_VOCABULARY
-
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        learner = await repo.get_learner(session, ref=ref)
-        return parse_language(learner.language) if learner else None
-
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> LearnerPorts:
-        learner = await repo.get_learner(session, ref=ref)
-        if learner is None:
-            learner = await repo.create_learner(
-                session, ref=ref, channel=inbound.channel, now=self.clock()
-            )
-        return LearnerPorts(
-            session=session,
-            learner=learner,
-            signposter=self.signposter,
-            retention_days=self.settings.free_text_retention_days,
-            checkins=await repo.checkin_count(session, ref=ref),
-        )
-
-    async def _persist(
-        self, session: AsyncSession, turn: Turn[LearnerPorts], outcome: Outcome
-    ) -> bool:
-        learner = turn.ports.learner
-        ctx = ApplyContext(
-            learner=learner,
-            channel=turn.inbound.channel,
-            now=self.clock(),
-            ack_minutes_high=self.settings.alert_ack_minutes_high,
-            ack_minutes_medium=self.settings.alert_ack_minutes_medium,
-        )
-        if await apply_effects(session, outcome.effects, ctx):
-            return True
-        await repo.save_reply_address(
-            session, ref=learner.ref, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
-        )
-        return False
+    ports_type = LearnerPorts
 
     async def _concern(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding
     ) -> Outcome:
         """Interrupt whatever is running; the alert is one of this turn's effects."""
         risk = understanding.risk
-        level = risk.level.label
-        flow_id = self.routes.on_concern[level]
+        flow_id = self.routes.concern_flow(risk.level)
         state = turn.state
         open_alert = self._open_alert(state)
         if open_alert is not None:
             open_id, open_level = open_alert
-            update = UpdateAlert(open_id, level=level, categories=risk.categories, cues=risk.cues)
+            update = UpdateAlert(
+                open_id, level=risk.level, categories=risk.categories, cues=risk.cues
+            )
             if risk.level <= open_level:
                 # Already in the safety conversation for this alert: let the answer through.
                 answered = await self.engine.answer_text(state, text, self._given(turn))
@@ -98,39 +62,40 @@ class LearnerService(DialogueService[LearnerPorts]):
             # A higher level than the open alert: raise it and start the stronger reply.
             state.current = None
             outcome = await self._start(
-                turn, flow_id, interrupt=True, data=self._alert_data(open_id, risk)
+                turn, flow_id, interrupt=True, safety=self._safety(open_id, risk)
             )
             outcome.effects.insert(0, update)
             return outcome
         alert_id = str(uuid.uuid4())
         alert = RaiseAlert(
             alert_id=alert_id,
-            level=level,
+            level=risk.level,
             categories=risk.categories,
             cues=risk.cues,
             excerpt=text,
             about_other=risk.about_other,
         )
         outcome = await self._start(
-            turn, flow_id, interrupt=True, data=self._alert_data(alert_id, risk)
+            turn, flow_id, interrupt=True, safety=self._safety(alert_id, risk)
         )
         outcome.effects.insert(0, alert)
         return outcome
 
     @staticmethod
-    def _alert_data(alert_id: str, risk: RiskAssessment) -> dict[str, object]:
-        return {
-            ALERT_KEY: alert_id,
-            LEVEL_KEY: risk.level.label,
-            CATEGORIES_KEY: list(risk.categories),
-        }
+    def _safety(alert_id: str, risk: RiskAssessment) -> SafetyContext:
+        return SafetyContext(
+            alert_id=alert_id,
+            level=risk.level,
+            categories=risk.categories,
+            about_other=risk.about_other,
+        )
 
     def _open_alert(self, state: ConversationState) -> tuple[str, RiskLevel] | None:
         """The alert whose safety conversation is running now, with its level."""
         frame = state.current
-        if frame is None or frame.flow not in self.routes.on_concern.values():
+        if frame is None or frame.flow not in self.routes.concern_flows:
             return None
-        alert_id, level = frame.data.get(ALERT_KEY), frame.data.get(LEVEL_KEY)
-        if not alert_id or not level:
+        safety = frame.safety
+        if safety is None or safety.alert_id is None:
             return None
-        return str(alert_id), RiskLevel.parse(str(level))
+        return safety.alert_id, safety.level

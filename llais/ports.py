@@ -1,60 +1,46 @@
-"""What the flows may ask about a learner, answered from the database and the directory."""
+"""What the flows may ask about a person, answered from the database and the directory.
+
+One set of ports for every audience (a view of the person, enrolment codes, what is stored,
+signposting by the audience's policy); learners add their low streak. Staff flows cannot name an
+action that needs a streak: their registry is typed without it (``flows.actions``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
-from flows.actions import CodeInfo
-from llais.i18n import Language
-from signposting import SchoolContactInfo, list_school_contacts
-from signposting.taxonomy import LEVELS, Level
+from core.vocabulary import Language, RiskLevel
+from flows.actions import CodeInfo, MyData
+from llais.contacts import list_school_contacts
+from llais.signposter import DirectorySignposter, SignpostPolicy
 from storage.db import AsyncSession
-from storage.models import Learner
-from storage.repo import learners as learners_repo
+from storage.models import Person
+from storage.repo import people as people_repo
 from storage.repo import schools as schools_repo
 
 YEAR7_AGE = 11  # a learner in year N is at least N + 4 years old
 
 
-class Signposter(Protocol):
-    """Signposting text for the conversation (implemented over the directory)."""
-
-    def crisis_text(self, language: Language, at: datetime, age: int | None) -> str: ...
-
-    def support_text(
-        self,
-        needs: Sequence[str],
-        language: Language,
-        at: datetime,
-        age: int | None,
-        school_contacts: Sequence[SchoolContactInfo],
-        level: Level = "low",
-    ) -> str: ...
-
-    def wellbeing_tip(self, language: Language, at: datetime) -> str: ...
-
-
 @dataclass
-class LearnerPorts:
-    """Ports bound to one learner for one turn, inside the turn's transaction."""
+class PersonPorts:
+    """Ports bound to one person for one turn, inside the turn's transaction."""
 
     session: AsyncSession
-    learner: Learner
-    signposter: Signposter
+    person: Person
+    signposter: DirectorySignposter
+    policy: SignpostPolicy
     retention_days: int
     checkins: int
 
     @property
     def language(self) -> Language | None:
-        value = self.learner.language
-        return "cy" if value == "cy" else "en" if value == "en" else None
+        return self.person.language
 
     @property
     def enrolled(self) -> bool:
-        return self.learner.school_id is not None
+        return self.person.school_id is not None
 
     @property
     def checkin_count(self) -> int:
@@ -62,37 +48,59 @@ class LearnerPorts:
 
     @property
     def age(self) -> int | None:
-        year = self.learner.year_group
+        year = self.person.year_group  # staff have none: no age limits apply
         return None if year is None else year + YEAR7_AGE - 7
 
     async def lookup_code(self, code: str) -> CodeInfo | None:
-        return await schools_repo.lookup_code(self.session, code=code)
+        found = await schools_repo.lookup_code(self.session, code=code)
+        if found is None:
+            return None
+        enrolment, school = found
+        return CodeInfo(
+            enrolment.code, school.id, school.name, enrolment.kind, enrolment.year_group
+        )
 
-    async def my_data(self) -> dict[str, Any]:
-        counts = await learners_repo.my_data(self.session, ref=self.learner.ref)
-        school = await schools_repo.school_name(self.session, school_id=self.learner.school_id)
-        return {
-            **counts,
-            "school": school,
-            "year_group": self.learner.year_group,
-            "retention_days": self.retention_days,
-        }
-
-    async def low_streak(self) -> int:
-        return await learners_repo.low_streak(self.session, ref=self.learner.ref)
+    async def my_data(self) -> MyData:
+        held = await people_repo.held(self.session, ref=self.person.ref)
+        school = await schools_repo.school_name(self.session, school_id=self.person.school_id)
+        return MyData(
+            school=school,
+            checkins=held.checkins,
+            year_group=self.person.year_group,
+            moods=held.moods,
+            notes=held.notes,
+            alerts=held.alerts,
+            role=self.person.role,
+            address=held.address,
+            retention_days=self.retention_days,
+        )
 
     def crisis_text(self, language: Language, at: datetime) -> str:
-        return self.signposter.crisis_text(language, at, self.age)
+        return self.signposter.crisis_text(language, at, self.age, policy=self.policy)
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
-        school_id = self.learner.school_id
-        contacts = (
-            await list_school_contacts(self.session, school_id=school_id) if school_id else []
+        school_id = self.person.school_id
+        contacts = []
+        if self.policy.max_school_contacts and school_id is not None:
+            contacts = await list_school_contacts(self.session, school_id=school_id)
+        return self.signposter.support_text(
+            needs, language, at, self.age, contacts, level, policy=self.policy
         )
-        known: Level = next((lv for lv in LEVELS if lv == level), "low")
-        return self.signposter.support_text(needs, language, at, self.age, contacts, known)
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         return self.signposter.wellbeing_tip(language, at)
+
+
+@dataclass
+class LearnerPorts(PersonPorts):
+    """A learner's ports: a person's, and how many low check-ins and moods in a row."""
+
+    async def low_streak(self) -> int:
+        return await people_repo.low_streak(self.session, ref=self.person.ref)

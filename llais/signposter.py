@@ -3,29 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import get_args
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from llais.i18n import Language
-from llais.settings import Settings
+from core.settings import Settings
+from core.vocabulary import Language, RiskLevel
+from llais.directory import load_directory
 from signposting import (
     NEEDS,
     Directory,
     SchoolContactInfo,
     crisis_contacts,
     format_contacts,
-    load_directory,
     match,
 )
-from signposting.taxonomy import Level
+from signposting.taxonomy import Audience as ServiceAudience
 from signposting.wellbeing import WayName, five_ways
 from storage.db import AsyncSession
 
-MAX_MATCHES = 3
-MAX_SCHOOL_CONTACTS = 1  # the school's own person first, then services, within MAX_MATCHES
 WAYS: tuple[WayName, ...] = get_args(WayName)
+
+
+@dataclass(frozen=True)
+class SignpostPolicy:
+    """How one audience is signposted: whose services, the fallback need, and how many."""
+
+    audience: ServiceAudience
+    default_need: str
+    max_matches: int
+    max_school_contacts: int  # the school's own people first, within ``max_matches``
+
+
+LEARNER_SIGNPOSTS = SignpostPolicy("learner", "low_mood", max_matches=3, max_school_contacts=1)
+STAFF_SIGNPOSTS = SignpostPolicy("staff", "staff_wellbeing", max_matches=4, max_school_contacts=0)
 
 
 class DirectorySignposter:
@@ -34,9 +47,12 @@ class DirectorySignposter:
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
 
-    def crisis_text(self, language: Language, at: datetime, age: int | None) -> str:
-        """The verified crisis contacts open at ``at`` (999 first)."""
-        return format_contacts(crisis_contacts(self.directory, at, language, age), language)
+    def crisis_text(
+        self, language: Language, at: datetime, age: int | None, *, policy: SignpostPolicy
+    ) -> str:
+        """The verified crisis contacts open at ``at`` for the audience (999 first)."""
+        found = crisis_contacts(self.directory, at, language, age, audience=policy.audience)
+        return format_contacts(found, language)
 
     def support_text(
         self,
@@ -45,23 +61,25 @@ class DirectorySignposter:
         at: datetime,
         age: int | None,
         school_contacts: Sequence[SchoolContactInfo],
-        level: Level = "low",
+        level: RiskLevel = RiskLevel.LOW,
+        *,
+        policy: SignpostPolicy,
     ) -> str:
-        """Up to three best matches for ``needs`` (the school's own contacts first)."""
-        known = [need for need in needs if need in NEEDS] or ["low_mood"]
+        """The best few matches for ``needs`` (a school's own contacts first, for learners)."""
+        known = [need for need in needs if need in NEEDS] or [policy.default_need]
         found = match(
             self.directory,
             known,
-            "learner",
+            policy.audience,
             age,
             language,
             at,
             level=level,
             school_contacts=school_contacts,
         )
-        school = [m for m in found if m.kind == "school_contact"][:MAX_SCHOOL_CONTACTS]
+        school = [m for m in found if m.kind == "school_contact"][: policy.max_school_contacts]
         chosen = [m for m in found if m.kind != "school_contact" or m in school]
-        return format_contacts(chosen[:MAX_MATCHES], language)
+        return format_contacts(chosen[: policy.max_matches], language)
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         """One Five Ways to Wellbeing tip, rotating by day, with NEF's attribution."""

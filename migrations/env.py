@@ -28,7 +28,7 @@ def _run(connection: Connection) -> None:
 async def _run_async() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url must be set"
-    engine = make_engine(url)
+    engine = make_engine(url, foreign_keys=False)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from llais.i18n import Language
+from core.vocabulary import Language
 from nlu.entities import EntityExtractor
 from nlu.intent_classifier import IntentClassifier
 from nlu.langid import NGRAM_RANGE, LanguageIdentifier

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TextIO
 
-from llais.i18n import parse_language
+from core.vocabulary import parse_language
 from nlu.understand import Understander, Understanding
 
 logger = logging.getLogger(__name__)

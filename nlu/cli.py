@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from llais.settings import Settings
+from core.settings import Settings
+from core.vocabulary import RiskLevel
 from nlu.builtin import BuiltinBackend
 from nlu.classify import classify_lines
 from nlu.evaluation import predict, read_labelled, report
 from nlu.evaluation_text import format_report
-from nlu.safeguarding import RiskLevel, train_model
+from nlu.safeguarding import train_model
 from nlu.training_data import DATA_DIR, load_training_data
 from nlu.understand import Understander, build_understander
 

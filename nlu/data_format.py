@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import yaml
 
-from llais.errors import ConfigurationError
+from core.errors import ConfigurationError
 from nlu import keys
 
 SUPPORTED_VERSIONS: Final = frozenset({"3.0", "3.1"})

@@ -10,7 +10,7 @@ from typing import Any
 
 from sklearn.metrics import precision_recall_fscore_support
 
-from llais.i18n import LANGUAGES, Language, parse_language
+from core.vocabulary import Language, parse_language
 from nlu.understand import Understander
 
 
@@ -115,7 +115,7 @@ def multi_label(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> dict[
 def report(items: Sequence[Labelled], level_order: Sequence[str] = ()) -> dict[str, Any]:
     """Scores per language (the gold language, else the identified one)."""
     result: dict[str, Any] = {}
-    for language in LANGUAGES:
+    for language in Language:
         group = [i for i in items if (i.lang or i.predicted["lang"]) == language]
         if not group:
             continue

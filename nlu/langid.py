@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from llais.i18n import DEFAULT_LANGUAGE, Language
+from core.vocabulary import DEFAULT_LANGUAGE, Language
 from nlu.text import letter_count, normalise
 from nlu.training_data import TrainingData
 
@@ -66,7 +66,7 @@ class LanguageIdentifier:
         p_welsh = self.probability_welsh(text, grams)
         if hint is not None and abs(p_welsh - 0.5) < HINT_MARGIN:
             return hint
-        return "cy" if p_welsh >= 0.5 else "en"
+        return Language.CY if p_welsh >= 0.5 else Language.EN
 
     def persist(self, directory: Path) -> Path:
         """Write the model into ``directory``; return the file written."""

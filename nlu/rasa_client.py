@@ -9,7 +9,7 @@ from typing import Any, Final
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from llais.i18n import Language
+from core.vocabulary import Language
 from nlu.builtin import BuiltinBackend
 from nlu.result import NluResult
 

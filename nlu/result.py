@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from llais.i18n import Language
+from core.vocabulary import Language
 from nlu import keys
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from llais.i18n import LANGUAGES, Language
+from core.vocabulary import Language, parse_language
 from nlu.data_format import TrainingDataError, TrainingDataWarning, parse_annotations, read_file
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
@@ -84,8 +84,9 @@ def load_training_data(directory: Path = DATA_DIR) -> TrainingData:
 
 def _language_of(path: Path, directory: Path) -> Language | None:
     for part in path.relative_to(directory).parts[:-1]:
-        if part in LANGUAGES:
-            return part
+        language = parse_language(part)
+        if language is not None:
+            return language
     return None
 
 

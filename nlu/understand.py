@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from llais.i18n import DEFAULT_LANGUAGE, Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, Language, RiskLevel
 from nlu import keys
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluBackend, NluResult, fallback_result
-from nlu.safeguarding import RiskAssessment, RiskLevel, SafeguardingDetector
+from nlu.safeguarding import RiskAssessment, SafeguardingDetector
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,15 @@ class Understander:
         self.backend = backend
         self._backend_timeout = backend_timeout
 
-    async def understand(self, text: str, language_hint: Language | None = None) -> Understanding:
-        """Assess risk first, then intent; a failing backend never costs the risk assessment."""
-        risk = self.detector.assess(text)
+    async def understand(
+        self, text: str, language_hint: Language | None = None, context: Sequence[str] = ()
+    ) -> Understanding:
+        """Assess risk first, then intent; a failing backend never costs the risk assessment.
+
+        ``context`` is the learner's previous messages in this session, oldest first; the
+        detector reads the message with them (see ``SafeguardingDetector.assess``).
+        """
+        risk = self.detector.assess(text, context)
         try:
             async with asyncio.timeout(self._backend_timeout):
                 result = await self.backend.parse(text, language_hint)

@@ -1,21 +1,12 @@
-"""Per-school contacts (DSL, wellbeing lead, counsellor, ELSA): schema and data access."""
+"""Per-school contacts (DSL, wellbeing lead, counsellor, ELSA): what a school gives, and what the
+matcher and the CLI see. Storage keeps the rows; the application hands them over."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal, get_args
-
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from llais.errors import NotFoundError
-from llais.i18n import Text
-from storage.db import AsyncSession
-from storage.models.contacts import SchoolContact
-from storage.models.schools import EnrolmentCode, School
-
-Role = Literal["dsl", "deputy_dsl", "wellbeing_lead", "counsellor", "elsa"]
-ROLES: tuple[Role, ...] = get_args(Role)
+from core.i18n import Text
+from core.vocabulary import ContactRole
 
 
 class SchoolContactInfo(BaseModel):
@@ -25,7 +16,7 @@ class SchoolContactInfo(BaseModel):
 
     id: int
     school_id: int
-    role: Role
+    role: ContactRole
     label: Text
     how_to_reach: Text
     when: Text | None = None
@@ -35,14 +26,26 @@ def _text(en: str, cy: str | None) -> Text:
     return Text(cy=cy or en, en=en)
 
 
-def _info(row: SchoolContact) -> SchoolContactInfo:
+def school_contact_info(
+    *,
+    id: int,
+    school_id: int,
+    role: str,
+    label: str,
+    label_cy: str | None,
+    how_to_reach: str,
+    how_to_reach_cy: str | None,
+    when: str | None,
+    when_cy: str | None,
+) -> SchoolContactInfo:
+    """A stored contact's fields as the matcher sees them (the role is checked again)."""
     return SchoolContactInfo(
-        id=row.id,
-        school_id=row.school_id,
-        role=row.role,  # the CHECK constraint keeps it a Role; pydantic re-checks
-        label=_text(row.label, row.label_cy),
-        how_to_reach=_text(row.how_to_reach, row.how_to_reach_cy),
-        when=_text(row.when, row.when_cy) if row.when else None,
+        id=id,
+        school_id=school_id,
+        role=ContactRole(role),
+        label=_text(label, label_cy),
+        how_to_reach=_text(how_to_reach, how_to_reach_cy),
+        when=_text(when, when_cy) if when else None,
     )
 
 
@@ -52,49 +55,10 @@ class NewSchoolContact(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     school_id: int
-    role: Role
+    role: ContactRole
     label: str = Field(min_length=1, max_length=200)
     label_cy: str | None = Field(default=None, min_length=1, max_length=200)
     how_to_reach: str = Field(min_length=1, max_length=500)
     how_to_reach_cy: str | None = Field(default=None, min_length=1, max_length=500)
     when: str | None = Field(default=None, min_length=1)
     when_cy: str | None = Field(default=None, min_length=1)
-
-
-async def add_school_contact(
-    session: AsyncSession, *, contact: NewSchoolContact, at: datetime
-) -> SchoolContactInfo:
-    """Add a contact to a school (the caller commits)."""
-    if await session.get(School, contact.school_id) is None:
-        raise NotFoundError(f"There is no school with id {contact.school_id}.")
-    row = SchoolContact(**contact.model_dump(), created_at=at)
-    session.add(row)
-    await session.flush()
-    return _info(row)
-
-
-async def list_school_contacts(session: AsyncSession, *, school_id: int) -> list[SchoolContactInfo]:
-    """A school's contacts, in the order they were added."""
-    query = (
-        select(SchoolContact).where(SchoolContact.school_id == school_id).order_by(SchoolContact.id)
-    )
-    return [_info(row) for row in await session.scalars(query)]
-
-
-async def remove_school_contact(session: AsyncSession, *, contact_id: int) -> None:
-    """Remove a contact (the caller commits)."""
-    row = await session.get(SchoolContact, contact_id)
-    if row is None:
-        raise NotFoundError(f"There is no school contact with id {contact_id}.")
-    await session.delete(row)
-    await session.flush()
-
-
-async def resolve_school(session: AsyncSession, *, code: str) -> int:
-    """The school id for a school id number or an enrolment code."""
-    if code.isdigit() and await session.get(School, int(code)) is not None:
-        return int(code)
-    enrolment = await session.get(EnrolmentCode, code.strip().upper())
-    if enrolment is None:
-        raise NotFoundError(f"No school has the id or enrolment code {code!r}.")
-    return enrolment.school_id

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from llais.i18n import Catalogue, Language, Text, catalogue
+from core.i18n import Catalogue, Text, catalogue
+from core.vocabulary import Language
 from signposting.directory import Directory
 from signposting.matching import Match, Reason, service_match
 from signposting.taxonomy import Audience
@@ -114,6 +115,6 @@ def format_contacts(
 def bilingual_block(matches: Sequence[Match], *, messages: Catalogue | None = None) -> Text:
     """The contacts block in both languages."""
     return Text(
-        cy=format_contacts(matches, "cy", messages=messages),
-        en=format_contacts(matches, "en", messages=messages),
+        cy=format_contacts(matches, Language.CY, messages=messages),
+        en=format_contacts(matches, Language.EN, messages=messages),
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from llais.errors import NotFoundError
+from core.errors import NotFoundError
 from signposting.errors import DirectoryError
 from signposting.hsds import Document, Organization, Service
 from signposting.schedule import Hours, always_open, hours_at

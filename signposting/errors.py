@@ -1,6 +1,6 @@
 """Errors the signposting package raises on purpose."""
 
-from llais.errors import ConfigurationError, LlaisError
+from core.errors import ConfigurationError, LlaisError
 
 
 class DirectoryError(ConfigurationError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from llais.i18n import Catalogue, catalogue
+from core.i18n import Catalogue, catalogue
+from core.vocabulary import Language
 from signposting.directory import dump_document
 from signposting.hsds import Document, TaxonomyTerm
 from signposting.taxonomy import GENERAL, NEEDS, TAXONOMY
@@ -17,8 +18,8 @@ def taxonomy_terms(messages: Catalogue | None = None) -> tuple[TaxonomyTerm, ...
         TaxonomyTerm(
             id=code,
             code=code,
-            name=cat.get(f"signposting.need_{code}", "en"),
-            name_cy=cat.get(f"signposting.need_{code}", "cy"),
+            name=cat.get(f"signposting.need_{code}", Language.EN),
+            name_cy=cat.get(f"signposting.need_{code}", Language.CY),
             taxonomy=TAXONOMY,
         )
         for code in (*NEEDS, GENERAL)

@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from llais.i18n import Language, Text
+from core.i18n import Text
+from core.vocabulary import Language
 from signposting.taxonomy import TERMS, Audience
 
 DAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

@@ -8,22 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from llais.i18n import LANGUAGES, Catalogue, Language, Text, catalogue
+from core.i18n import Catalogue, Text, catalogue
+from core.vocabulary import ContactRole, Language, RiskLevel
 from signposting.contacts import SchoolContactInfo
 from signposting.directory import Directory
 from signposting.errors import SignpostInputError
 from signposting.hsds import Phone, Service
 from signposting.schedule import Hours
-from signposting.taxonomy import (
-    AUDIENCES,
-    GENERAL,
-    LEVELS,
-    NEEDS,
-    URGENT_LEVELS,
-    Audience,
-    Level,
-    is_safeguarding,
-)
+from signposting.taxonomy import AUDIENCES, GENERAL, NEEDS, Audience, is_safeguarding
 
 Reason = Literal[
     "immediate_danger",
@@ -34,8 +26,20 @@ Reason = Literal[
     "general_support",
 ]
 
-SAFEGUARDING_ROLE_ORDER = ("dsl", "deputy_dsl", "wellbeing_lead", "counsellor", "elsa")
-WELLBEING_ROLE_ORDER = ("wellbeing_lead", "counsellor", "elsa", "dsl", "deputy_dsl")
+SAFEGUARDING_ROLE_ORDER = (
+    ContactRole.DSL,
+    ContactRole.DEPUTY_DSL,
+    ContactRole.WELLBEING_LEAD,
+    ContactRole.COUNSELLOR,
+    ContactRole.ELSA,
+)
+WELLBEING_ROLE_ORDER = (
+    ContactRole.WELLBEING_LEAD,
+    ContactRole.COUNSELLOR,
+    ContactRole.ELSA,
+    ContactRole.DSL,
+    ContactRole.DEPUTY_DSL,
+)
 
 
 class Match(BaseModel):
@@ -70,8 +74,8 @@ def check_request(needs: Iterable[str], audience: str, language: str, level: str
         )
     for name, value, choices in (
         ("audience", audience, AUDIENCES),
-        ("language", language, LANGUAGES),
-        ("level", level, LEVELS),
+        ("language", language, tuple(Language)),
+        ("level", level, tuple(lv.label for lv in RiskLevel)),
     ):
         if value not in choices:
             raise SignpostInputError(
@@ -89,7 +93,7 @@ def _bilingual(cat: Catalogue, key: str, **values: Iterable[Text] | str) -> Text
         }
         return cat.get(key, language, **filled)
 
-    return Text(cy=render("cy"), en=render("en"))
+    return Text(cy=render(Language.CY), en=render(Language.EN))
 
 
 def service_match(
@@ -177,7 +181,7 @@ def match(
     language: Language,
     at: datetime,
     *,
-    level: Level = "low",
+    level: RiskLevel = RiskLevel.LOW,
     school_contacts: Sequence[SchoolContactInfo] = (),
     limit: int | None = None,
     messages: Catalogue | None = None,
@@ -187,12 +191,12 @@ def match(
     ``level`` high or critical (or the need ``crisis``) puts verified crisis lines open at ``at``
     first (999 first when critical). Otherwise the school's own contacts come first.
     """
-    check_request(needs, audience, language, level)
+    check_request(needs, audience, language, level.label)
     if at.tzinfo is None:
         raise SignpostInputError("The time must include a timezone, e.g. 2026-11-25T19:30:00Z.")
     cat = messages or catalogue()
     wanted = frozenset(needs)
-    urgent = level in URGENT_LEVELS or "crisis" in wanted
+    urgent = level.urgent or "crisis" in wanted
     ranked: list[tuple[tuple[int, ...], Match]] = []
     for position, service in enumerate(directory.services):
         if service.status != "active" or audience not in service.audiences:
@@ -210,7 +214,7 @@ def match(
         reason: Reason
         if service.emergency:
             reason, why = "immediate_danger", cat.text("signposting.why_immediate_danger")
-            group = 0 if level == "critical" else 2
+            group = 0 if level is RiskLevel.CRITICAL else 2
         elif urgent and crisis_capable and hours.open_now:
             group = 1
             reason = "welsh_language" if welsh == 2 else "crisis_open"

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from nlu.safeguarding.levels import CATEGORIES
+from core.vocabulary import Category
 
 Audience = Literal["learner", "staff", "parent"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
 
-Level = Literal["none", "low", "medium", "high", "critical"]
-LEVELS: tuple[Level, ...] = get_args(Level)
-URGENT_LEVELS: frozenset[Level] = frozenset({"high", "critical"})
-
 TAXONOMY = "llais-needs"
 
 # The safeguarding detector's categories; a concern in one of these goes to the school's DSL.
-SAFEGUARDING_NEEDS: tuple[str, ...] = CATEGORIES
+SAFEGUARDING_NEEDS: tuple[str, ...] = tuple(Category)
 
 WELLBEING_NEEDS: tuple[str, ...] = (
     "anxiety",

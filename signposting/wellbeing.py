@@ -9,8 +9,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from llais.errors import ConfigurationError
-from llais.i18n import Text
+from core.errors import ConfigurationError
+from core.i18n import Text
 
 FIVE_WAYS_PATH = Path(__file__).resolve().parent / "data" / "five_ways.yml"
 WayName = Literal["connect", "be_active", "take_notice", "keep_learning", "give"]

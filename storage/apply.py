@@ -1,67 +1,93 @@
-"""Apply a turn's effects inside the caller's transaction (committed before any reply is sent)."""
+"""Apply a turn's effects inside the caller's transaction (committed before any reply is sent).
+
+One dispatcher for every audience. Which effects an audience may apply is a table, checked for
+the whole turn before anything is written: a learner cannot link a staff role, and a member of
+staff's own message never raises a learner's safeguarding alert.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+from core.errors import LlaisError
+from core.settings import Settings
+from core.vocabulary import AlertStatus, Audience
 from flows.effects import (
     Effect,
     Enrol,
     EraseMyData,
+    LinkStaffRole,
     RaiseAlert,
     RequestContact,
     SaveCheckin,
     SaveMood,
+    SaveStaffCheckin,
     SetLanguage,
     SetStopped,
     UpdateAlert,
 )
-from nlu.safeguarding.levels import RiskLevel
 from storage.db import AsyncSession
-from storage.models import (
-    Checkin,
-    CheckinAnswer,
-    ContactRequest,
-    Learner,
-    MoodLog,
-    SafeguardingAlert,
-)
-from storage.repo.learners import erase_learner
+from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
+from storage.repo import people as repo
 
 EXCERPT_CHARS = 500
+T = TypeVar("T", bound=str)
+
+ALLOWED: Mapping[Audience, frozenset[type[Effect]]] = {
+    Audience.LEARNER: frozenset(
+        {
+            SetLanguage,
+            SetStopped,
+            Enrol,
+            SaveCheckin,
+            SaveMood,
+            RaiseAlert,
+            UpdateAlert,
+            RequestContact,
+            EraseMyData,
+        }
+    ),
+    Audience.STAFF: frozenset(
+        {SetLanguage, SetStopped, LinkStaffRole, SaveStaffCheckin, EraseMyData}
+    ),
+}
+
+
+class EffectNotAllowed(LlaisError):
+    """A turn produced an effect its audience may not apply (a programming or flow error)."""
 
 
 @dataclass(frozen=True)
 class ApplyContext:
     """Who the effects are for, and the policy they follow."""
 
-    learner: Learner
+    person: Person
     channel: str
     now: datetime
-    ack_minutes_high: int
-    ack_minutes_medium: int
+    settings: Settings  # how long alerts may wait for acknowledgement
 
 
-def _higher(a: str, b: str | None) -> str:
-    if b is None:
-        return a
-    return a if RiskLevel.parse(a) >= RiskLevel.parse(b) else b
+def check_allowed(audience: Audience, effects: Sequence[Effect]) -> None:
+    """Refuse the whole turn if any effect is not for ``audience``."""
+    refused = sorted({type(e).__name__ for e in effects if type(e) not in ALLOWED[audience]})
+    if refused:
+        raise EffectNotAllowed(f"{', '.join(refused)} may not be applied for a {audience} turn")
 
 
-def _merge(existing: list[str], extra: tuple[str, ...]) -> list[str]:
+def _merge(existing: Sequence[T], extra: Sequence[T]) -> list[T]:
     return sorted(set(existing) | set(extra))
 
 
-async def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyContext) -> None:
-    urgent = effect.level in ("high", "critical")
-    minutes = ctx.ack_minutes_high if urgent else ctx.ack_minutes_medium
+def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyContext) -> None:
     session.add(
         SafeguardingAlert(
             id=effect.alert_id,
-            learner_ref=ctx.learner.ref,
-            school_id=ctx.learner.school_id,
-            year_group=ctx.learner.year_group,
+            learner_ref=ctx.person.ref,
+            school_id=ctx.person.school_id,
+            year_group=ctx.person.year_group,
             level=effect.level,
             categories=sorted(effect.categories),
             cues=list(effect.cues),
@@ -69,9 +95,9 @@ async def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyCont
             channel=ctx.channel,
             contact_requested=False,
             created_at=ctx.now,
-            status="open",
+            status=AlertStatus.OPEN,
             escalation_step=0,
-            next_escalation_at=ctx.now + timedelta(minutes=minutes),
+            next_escalation_at=ctx.now + timedelta(minutes=ctx.settings.ack_minutes(effect.level)),
         )
     )
 
@@ -85,11 +111,11 @@ async def _update_alert(session: AsyncSession, effect: UpdateAlert, ctx: ApplyCo
     if effect.safe_now is not None:
         alert.safe_now = effect.safe_now
     if effect.level is not None:
-        raised = _higher(effect.level, alert.level)  # never lowers
-        if raised != alert.level and raised in ("high", "critical"):
+        raised = max(effect.level, alert.level)  # never lowers
+        if raised != alert.level and raised.urgent:
             alert.next_escalation_at = min(
                 alert.next_escalation_at or ctx.now,
-                ctx.now + timedelta(minutes=ctx.ack_minutes_high),
+                ctx.now + timedelta(minutes=ctx.settings.ack_minutes(raised)),
             )
         alert.level = raised
     if effect.categories:
@@ -99,35 +125,41 @@ async def _update_alert(session: AsyncSession, effect: UpdateAlert, ctx: ApplyCo
 
 
 async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: ApplyContext) -> bool:
-    """Apply effects in order; returns True when the learner's data was erased."""
-    learner = ctx.learner
+    """Apply effects in order; returns True when the person's data was erased."""
+    person = ctx.person
+    check_allowed(person.audience, effects)
     for effect in effects:
         match effect:
             case SetLanguage(language=language):
-                learner.language = language
-            case Enrol(school_id=school_id, year_group=year_group):
-                learner.school_id, learner.year_group = school_id, year_group
+                person.language = language
             case SetStopped(stopped=stopped):
-                learner.stopped = stopped
+                person.stopped = stopped
+            case Enrol(school_id=school_id, year_group=year_group):
+                person.school_id, person.year_group = school_id, year_group
+            case LinkStaffRole(school_id=school_id, role=role):
+                person.school_id, person.role, person.linked_at = school_id, role, ctx.now
             case SaveCheckin(answers=answers, comment=comment):
-                checkin = Checkin(learner_ref=learner.ref, completed_at=ctx.now, comment=comment)
-                session.add(checkin)
-                await session.flush()
-                session.add_all(
-                    CheckinAnswer(
-                        checkin_id=checkin.id,
-                        learner_ref=learner.ref,
-                        domain=a.domain,
-                        item_id=a.item_id,
-                        value=a.value,
-                        answered_at=ctx.now,
-                    )
-                    for a in answers
+                await repo.save_checkin(
+                    session,
+                    person=person,
+                    answers=answers,
+                    comment=comment,
+                    lowest_well=None,
+                    now=ctx.now,
+                )
+            case SaveStaffCheckin(answers=answers, lowest_well=lowest_well):
+                await repo.save_checkin(
+                    session,
+                    person=person,
+                    answers=answers,
+                    comment=None,
+                    lowest_well=lowest_well,
+                    now=ctx.now,
                 )
             case SaveMood(score=score, tags=tags, note=note):
                 session.add(
                     MoodLog(
-                        learner_ref=learner.ref,
+                        learner_ref=person.ref,
                         score=score,
                         tags=list(tags),
                         note=note,
@@ -135,16 +167,16 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                     )
                 )
             case RaiseAlert():
-                await _raise_alert(session, effect, ctx)
+                _raise_alert(session, effect, ctx)
             case UpdateAlert():
                 await _update_alert(session, effect, ctx)
             case RequestContact(need=need):
-                if learner.school_id is not None:
+                if person.school_id is not None:
                     session.add(
                         ContactRequest(
-                            learner_ref=learner.ref,
-                            school_id=learner.school_id,
-                            year_group=learner.year_group,
+                            learner_ref=person.ref,
+                            school_id=person.school_id,
+                            year_group=person.year_group,
                             need=need,
                             created_at=ctx.now,
                             status="open",
@@ -152,7 +184,7 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                     )
             case EraseMyData():
                 await session.flush()
-                await erase_learner(session, ref=learner.ref)
+                await repo.erase_person(session, ref=person.ref)
                 return True
     await session.flush()
     return False

@@ -9,8 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the async engine; on SQLite enable foreign keys and a busy timeout."""
+def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
+    """Create the async engine; on SQLite enable foreign keys and a busy timeout.
+
+    Migrations connect with ``foreign_keys=False``: SQLite's batch mode copies and drops tables,
+    and a drop with foreign keys on would cascade into the tables that refer to it.
+    """
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
@@ -20,7 +24,7 @@ def make_engine(url: str) -> AsyncEngine:
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
             dbapi_connection.isolation_level = None  # let the "begin" hook below start transactions

@@ -15,6 +15,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.settings import Settings
 from llais.app import App, build_app
 from llais.commands.demo import seed_demo
-from llais.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.safeguarding import train_model
 from nlu.training_data import load_training_data
@@ -35,6 +36,9 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 PG_ENV = "LLAIS_TEST_DATABASE_URL"
+
+# Real-browser fixtures (browser, page, page_nojs, new_page) and the live ASGI server (serve).
+pytest_plugins = ["tests.support.live_server", "tests.support.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -85,25 +89,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of our own on the test server, migrated once, dropped at the end."""
+@contextmanager
+def own_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards (skipped without a server,
+    except with ``LLAIS_REQUIRE_POSTGRES=1``)."""
     server = os.environ.get(PG_ENV)
     if not server:
         if REQUIRE_PG:
             pytest.fail(f"{PG_ENV} is not set but PostgreSQL is required")
         pytest.skip(f"{PG_ENV} not set: PostgreSQL tests skipped")
-    name = f"llais_t_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         run_in_thread(_pg_admin(server, f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL at {PG_ENV} is not reachable: {exc!r}")
         pytest.skip(f"PostgreSQL not reachable ({type(exc).__name__}): its tests are skipped")
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    run_in_thread(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        run_in_thread(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of our own on the test server, migrated once, dropped at the end."""
+    with own_postgres_database("llais_t") as url:
+        upgrade(url)
+        yield url
 
 
 async def _truncate(url: str) -> None:

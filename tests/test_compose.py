@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from llais.settings import Settings
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

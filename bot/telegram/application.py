@@ -18,8 +18,8 @@ from telegram.ext import (
 
 from bot.telegram.handlers import TelegramCallbacks
 from bot.telegram.ordering import PerChatUpdateProcessor
-from llais.channel import ConversationHandler
-from llais.settings import Settings
+from core.channel import Channel, ConversationHandler
+from core.settings import Settings
 
 TelegramApp: TypeAlias = Application[
     ExtBot[int],
@@ -43,7 +43,7 @@ def build_application(
     settings: Settings,
     handler: ConversationHandler,
     *,
-    channel: str = "telegram",
+    channel: Channel = Channel.TELEGRAM,
     bot_kind: str = "learner",
     rate_limiter: AIORateLimiter | None = None,
     max_concurrent_updates: int = 64,

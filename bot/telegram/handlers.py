@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram.inbound import callback_to_inbound, message_to_inbound
 from bot.telegram.outbound import bilingual, send_replies
-from llais.channel import ConversationHandler
+from core.channel import Channel, ConversationHandler
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ Context = ContextTypes.DEFAULT_TYPE
 class TelegramCallbacks:
     """The callbacks one bot registers; each turns an update into an ``Inbound`` and replies."""
 
-    def __init__(self, handler: ConversationHandler, *, channel: str, bot_kind: str) -> None:
+    def __init__(self, handler: ConversationHandler, *, channel: Channel, bot_kind: str) -> None:
         self.handler = handler
         self.channel = channel
         self.bot_kind = bot_kind

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 from telegram import CallbackQuery, Message, MessageEntity
 
-from llais.channel import Inbound, InboundKind
+from core.channel import Channel, Inbound, InboundKind
 
 
-def message_to_inbound(message: Message, *, channel: str, edited: bool = False) -> Inbound | None:
+def message_to_inbound(
+    message: Message, *, channel: Channel, edited: bool = False
+) -> Inbound | None:
     """Return the event for a private message, or None when it carries nothing a person said."""
     if message.from_user is None:
         return None
@@ -30,7 +32,7 @@ def message_to_inbound(message: Message, *, channel: str, edited: bool = False) 
     return Inbound(channel, user_id, chat_id, InboundKind.UNSUPPORTED, at)
 
 
-def callback_to_inbound(query: CallbackQuery, *, channel: str) -> Inbound:
+def callback_to_inbound(query: CallbackQuery, *, channel: Channel) -> Inbound:
     """Return the CHOICE event for a button press."""
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     return Inbound(

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from llais.channel import Button, Reply
-from llais.i18n import catalogue
+from core.channel import Button, Reply
+from core.i18n import catalogue
 
 logger = logging.getLogger(__name__)
 

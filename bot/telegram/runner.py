@@ -11,7 +11,7 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.telegram.application import BOT_KIND, TelegramApp
-from llais.settings import Settings
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,12 @@ from llais.alerts.render import (
     AlertView,
     ack_payload,
     local_time,
+    message_keys,
     parse_ack,
     render_alert,
 )
 from llais.alerts.schedule import add_dispatch_job, build_scheduler, run_dispatch, scheduled
-from llais.alerts.sender import AlertSender, TelegramAlertSender
+from llais.alerts.sender import AlertSender
 
 __all__ = [
     "ACK_PREFIX",
@@ -27,11 +28,11 @@ __all__ = [
     "AlertSender",
     "AlertView",
     "RunReport",
-    "TelegramAlertSender",
     "ack_payload",
     "add_dispatch_job",
     "build_scheduler",
     "local_time",
+    "message_keys",
     "parse_ack",
     "render_alert",
     "roles_for",

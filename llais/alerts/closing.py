@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.channel import Reply
+from core.i18n import catalogue
+from core.vocabulary import ALERT_ROLES, DEFAULT_LANGUAGE
 from llais.alerts.render import AlertView, local_time
-from llais.channel import Reply
-from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from storage.db import AsyncSession
 from storage.models import AlertDelivery
 from storage.repo import alerts as repo
@@ -40,11 +41,10 @@ async def plan_notices(session: AsyncSession, *, now: datetime, tz: ZoneInfo) ->
                 session, alert_id=alert.id, recipient_ref=delivery.recipient_ref, now=now
             )
             continue
-        language = parse_language(found.language) or DEFAULT_LANGUAGE
+        language = found.language or DEFAULT_LANGUAGE
         cat = catalogue()
         role = await repo.role_of(session, ref=alert.acknowledged_by)
-        known = role in ("dsl", "deputy_dsl", "authority")
-        who = cat.get(f"staff.ack_by_{role if known else 'someone'}", language)
+        who = cat.get(f"staff.ack_by_{role.value if role in ALERT_ROLES else 'someone'}", language)
         text = cat.get(
             "staff.ack_notice",
             language,

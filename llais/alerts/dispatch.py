@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.clock import Clock, utcnow
+from core.settings import Settings
+from core.vocabulary import DEFAULT_LANGUAGE, RiskLevel, StaffRole
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
-from llais.clock import Clock, utcnow
-from llais.i18n import DEFAULT_LANGUAGE, parse_language
-from llais.settings import Settings
 from storage.db import AsyncSession
 from storage.models import SafeguardingAlert
 from storage.repo import alerts as repo
@@ -28,19 +28,18 @@ from storage.repo.alerts import Recipient
 
 log = logging.getLogger(__name__)
 
-ROLES_BY_STEP: dict[int, tuple[str, ...]] = {
-    0: ("dsl",),
-    DEPUTY_STEP: ("dsl", "deputy_dsl"),
-    AUTHORITY_STEP: ("dsl", "deputy_dsl", "authority"),
+ROLES_BY_STEP: dict[int, tuple[StaffRole, ...]] = {
+    0: (StaffRole.DSL,),
+    DEPUTY_STEP: (StaffRole.DSL, StaffRole.DEPUTY_DSL),
+    AUTHORITY_STEP: (StaffRole.DSL, StaffRole.DEPUTY_DSL, StaffRole.AUTHORITY),
 }
-URGENT = ("high", "critical")
 LATE_ANSWERS = timedelta(days=1)  # how long answers after acknowledgement are still passed on
 
 
-def roles_for(alert: SafeguardingAlert) -> tuple[str, ...]:
+def roles_for(alert: SafeguardingAlert) -> tuple[StaffRole, ...]:
     """Who should have the alert at its current step (no school: the authority's contact)."""
     if alert.school_id is None:
-        return ("authority",)
+        return (StaffRole.AUTHORITY,)
     return ROLES_BY_STEP[min(alert.escalation_step, AUTHORITY_STEP)]
 
 
@@ -79,11 +78,9 @@ class AlertDispatcher:
         self.clock = clock
         self._told_undeliverable: set[str] = set()
 
-    def ack_minutes(self, level: str) -> int:
+    def ack_minutes(self, level: RiskLevel) -> int:
         """How long an alert at ``level`` may wait for acknowledgement."""
-        if level in URGENT:
-            return self.settings.alert_ack_minutes_high
-        return self.settings.alert_ack_minutes_medium
+        return self.settings.ack_minutes(level)
 
     async def run_once(self) -> RunReport:
         """Escalate due alerts and deliver pending ones; safe to call at any time, repeatedly."""
@@ -177,7 +174,7 @@ class AlertDispatcher:
             alert.id,
             alert.escalation_step,
             why,
-            alert.level,
+            alert.level.label,
         )
 
     async def _deliver(
@@ -191,7 +188,7 @@ class AlertDispatcher:
     ) -> None:
         """Send ``view`` to ``recipient`` and log it against ``step`` (the alert's, by default)."""
         step = view.step if step is None else step
-        language = parse_language(recipient.language) or DEFAULT_LANGUAGE
+        language = recipient.language or DEFAULT_LANGUAGE
         reply = render_alert(
             view,
             language,

@@ -7,14 +7,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from llais.channel import Button, Reply
-from llais.i18n import Language, catalogue
+from core.channel import Button, Channel, Reply
+from core.i18n import catalogue
+from core.vocabulary import (
+    ALERT_ROLES,
+    CONCERN_LEVELS,
+    Audience,
+    Category,
+    Language,
+    RiskLevel,
+    SafeNow,
+)
 from storage.models import SafeguardingAlert
 
 ACK_PREFIX = "ack:"
 DEPUTY_STEP = 1
 AUTHORITY_STEP = 2
-ICONS = {"critical": "🚨", "high": "🔴", "medium": "🟠"}
+ICONS = {RiskLevel.CRITICAL: "🚨", RiskLevel.HIGH: "🔴", RiskLevel.MEDIUM: "🟠"}
+
+
+def message_keys() -> frozenset[str]:
+    """The catalogue keys an alert message is built from at run time (checked at start-up)."""
+    return frozenset(
+        [f"staff.level_{level.label}" for level in CONCERN_LEVELS]
+        + [f"staff.channel_{c.value}" for c in Channel if c.audience is Audience.LEARNER]
+        + [f"staff.answer_{answer}" for answer in (*SafeNow, "yes", "no", "none")]
+        + [f"signposting.need_{category.value}" for category in Category]
+        + [f"staff.ack_by_{role.value}" for role in ALERT_ROLES]
+        + ["staff.ack_by_someone"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +43,13 @@ class AlertView:
     """What an alert message shows, copied out of the database row."""
 
     id: str
-    level: str
-    categories: tuple[str, ...]
+    level: RiskLevel
+    categories: tuple[Category, ...]
     year_group: int | None
     created_at: datetime
     channel: str
     contact_requested: bool
-    safe_now: str | None
+    safe_now: SafeNow | None
     excerpt: str
     learner_ref: str
     school: tuple[str, str] | None  # English and Welsh names
@@ -37,7 +58,10 @@ class AlertView:
     @property
     def digest(self) -> str:
         """A short hash of what can change after delivery: level, concerns and answers."""
-        seen = f"{self.level}|{','.join(self.categories)}|{self.safe_now}|{self.contact_requested}"
+        seen = (
+            f"{self.level.label}|{','.join(self.categories)}|{self.safe_now}"
+            f"|{self.contact_requested}"
+        )
         return hashlib.blake2s(seen.encode(), digest_size=8).hexdigest()
 
     @classmethod
@@ -107,14 +131,14 @@ def render_alert(
     if view.school is None:
         school = cat.get("staff.no_school", language, authority=authority)
     else:
-        school = view.school[1] if language == "cy" else view.school[0]
+        school = view.school[1] if language is Language.CY else view.school[0]
     categories = ", ".join(_label(f"signposting.need_{c}", c, language) for c in view.categories)
-    safe = view.safe_now if view.safe_now in ("yes", "no", "unsure") else "none"
+    safe = view.safe_now.value if view.safe_now is not None else "none"
     text = cat.get(
         "staff.alert",
         language,
         icon=ICONS.get(view.level, "🟠"),
-        level=_label(f"staff.level_{view.level}", view.level.upper(), language),
+        level=_label(f"staff.level_{view.level.label}", view.level.name, language),
         escalation=(cat.get("staff.updated", language) if update else "")
         + _escalation(view, language, minutes),
         school=school,

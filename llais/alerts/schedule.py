@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from core.clock import utcnow
 from llais.alerts.dispatch import AlertDispatcher
-from llais.clock import utcnow
 
 log = logging.getLogger(__name__)
 

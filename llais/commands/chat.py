@@ -8,9 +8,8 @@ import logging
 import sys
 from typing import Any
 
-from bot.terminal import run_chat
-from llais.app import running_app
-from llais.settings import Settings
+from core.settings import Settings
+from llais.app import chat_in_terminal, running_app
 
 
 def register(sub: Any) -> None:
@@ -25,7 +24,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
     async def main() -> None:
         async with running_app(settings) as app:
-            await run_chat(app.learner, read_line=input, out=sys.stdout, user_id=args.user)
+            await chat_in_terminal(app, read_line=input, out=sys.stdout, user_id=args.user)
 
     asyncio.run(main())
     return 0

@@ -6,8 +6,8 @@ import argparse
 import asyncio
 from typing import Any
 
-from llais.clock import utcnow
-from llais.settings import Settings
+from core.clock import utcnow
+from core.settings import Settings
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.repo.retention import purge_free_text

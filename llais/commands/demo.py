@@ -6,8 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
-from llais.clock import utcnow
-from llais.settings import Settings
+from core.clock import utcnow
+from core.settings import Settings
+from core.vocabulary import CodeKind
 from storage.db import make_engine, make_sessionmaker
 from storage.repo.schools import ensure_code, get_or_create_school
 
@@ -41,16 +42,19 @@ async def seed_demo(url: str) -> int:
                     session,
                     school_id=school.id,
                     code=f"DEMO-Y{year}",
-                    kind="learner",
+                    kind=CodeKind.LEARNER,
                     year_group=year,
                 )
             created += await ensure_code(
-                session, school_id=school.id, code=STAFF_CODE, kind="staff", year_group=None
+                session, school_id=school.id, code=STAFF_CODE, kind=CodeKind.STAFF, year_group=None
             )
             created += await ensure_code(
-                session, school_id=school.id, code=DSL_CODE, kind="dsl", year_group=None
+                session, school_id=school.id, code=DSL_CODE, kind=CodeKind.DSL, year_group=None
             )
-            for code, kind in ((DEPUTY_CODE, "deputy_dsl"), (AUTHORITY_CODE, "authority")):
+            for code, kind in (
+                (DEPUTY_CODE, CodeKind.DEPUTY_DSL),
+                (AUTHORITY_CODE, CodeKind.AUTHORITY),
+            ):
                 created += await ensure_code(
                     session, school_id=school.id, code=code, kind=kind, year_group=None
                 )

@@ -13,17 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from llais.clock import utcnow
-from llais.settings import Settings
-from signposting.contacts import (
-    ROLES,
-    NewSchoolContact,
-    add_school_contact,
-    list_school_contacts,
-    remove_school_contact,
-    resolve_school,
-)
+from core.clock import utcnow
+from core.settings import Settings
+from core.vocabulary import ContactRole
+from llais.contacts import add_school_contact, list_school_contacts, remove_school_contact
+from signposting.contacts import NewSchoolContact
 from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.repo.schools import resolve_school
 
 T = TypeVar("T")
 
@@ -37,7 +33,7 @@ def register(sub: Any) -> None:
 
     add = contact_sub.add_parser("add", help="add a contact to a school")
     add.add_argument("--school", required=True, help="school id or any of its enrolment codes")
-    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--role", required=True, choices=[role.value for role in ContactRole])
     add.add_argument("--label", required=True, help='e.g. "Mrs Jones, wellbeing lead"')
     add.add_argument("--label-cy")
     add.add_argument("--how", required=True, help='e.g. "Room 12, or ask at reception"')

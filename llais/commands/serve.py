@@ -10,11 +10,10 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.telegram import build_application, quiet_library_loggers, run_bots
-from llais.alerts import AlertDispatcher, TelegramAlertSender, add_dispatch_job
-from llais.app import running_app
+from core.settings import Settings
+from llais.alerts import AlertDispatcher, add_dispatch_job
+from llais.app import running_app, telegram_bots
 from llais.housekeeping import add_retention_job
-from llais.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,38 +37,28 @@ def register(sub: Any) -> None:
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Run every configured bot until ``stop`` is set."""
     async with running_app(settings) as app:
-        apps = []
-        token = settings.token("learner")
-        if token:
-            apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
-        staff_token = settings.token("staff")
-        if staff_token:
-            staff = build_application(
-                staff_token, settings, app.staff, channel="staff-telegram", bot_kind="staff"
-            )
-            apps.append(staff)
-        if not apps:
+        bots = telegram_bots(app)
+        if not bots.apps:
             print(NO_TOKEN_HELP)
             return
-        log.info("serving %d bot(s)", len(apps))
+        log.info("serving %d bot(s)", len(bots.apps))
         scheduler = AsyncIOScheduler(timezone=settings.tz)
         add_retention_job(scheduler, settings, app.sessions)
-        if staff_token:
-            sender = TelegramAlertSender(staff.bot)
-            dispatcher = AlertDispatcher(settings=settings, sessions=app.sessions, sender=sender)
+        if bots.alert_sender is not None:
+            dispatcher = AlertDispatcher(
+                settings=settings, sessions=app.sessions, sender=bots.alert_sender
+            )
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
         scheduler.start()
         try:
-            await run_bots(apps, stop, settings)
+            await bots.run(stop)
         finally:
             scheduler.shutdown(wait=False)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    quiet_library_loggers()
-
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -2,15 +2,6 @@
 one-tap acknowledgement of safeguarding alerts."""
 
 from llais.staff.acknowledge import acknowledge_alert, may_acknowledge
-from llais.staff.apply import ALERT_ROLES, apply_staff_effects
-from llais.staff.ports import StaffPorts
-from llais.staff.service import StaffService
+from llais.staff.service import STAFF_VOCABULARY, StaffService
 
-__all__ = [
-    "ALERT_ROLES",
-    "StaffPorts",
-    "StaffService",
-    "acknowledge_alert",
-    "apply_staff_effects",
-    "may_acknowledge",
-]
+__all__ = ["STAFF_VOCABULARY", "StaffService", "acknowledge_alert", "may_acknowledge"]

@@ -6,43 +6,44 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.channel import Reply
+from core.i18n import catalogue
+from core.vocabulary import DEFAULT_LANGUAGE, AlertStatus, StaffRole
 from llais.alerts.render import local_time
-from llais.channel import Reply
-from llais.i18n import DEFAULT_LANGUAGE, catalogue, parse_language
 from storage.db import AsyncSession
-from storage.models import SafeguardingAlert, StaffMember
+from storage.models import Person, SafeguardingAlert
 from storage.repo import alerts as repo
 
 log = logging.getLogger(__name__)
 
 
-def may_acknowledge(member: StaffMember, alert: SafeguardingAlert) -> bool:
+def may_acknowledge(member: Person, alert: SafeguardingAlert) -> bool:
     """The authority's contact may acknowledge any alert; a (deputy) DSL their school's."""
-    if member.role == "authority":
+    if member.role is StaffRole.AUTHORITY:
         return True
-    return member.role in ("dsl", "deputy_dsl") and member.school_id == alert.school_id
+    school_lead = member.role in (StaffRole.DSL, StaffRole.DEPUTY_DSL)
+    return school_lead and member.school_id == alert.school_id
 
 
 async def acknowledge_alert(
     session: AsyncSession,
     *,
     alert_id: str,
-    member: StaffMember | None,
+    member: Person | None,
     now: datetime,
     tz: ZoneInfo,
 ) -> Reply:
     """Record the acknowledgement (time and who), or say why it was not needed or allowed."""
-    language = (parse_language(member.language) if member else None) or DEFAULT_LANGUAGE
+    language = (member.language if member else None) or DEFAULT_LANGUAGE
     cat = catalogue()
     alert = await repo.get_alert(session, alert_id=alert_id, for_update=True)
     if alert is None:
         return Reply(cat.get("staff.ack_unknown", language))
     if member is None or not may_acknowledge(member, alert):
-        log.warning(
-            "alert %s: acknowledge refused for a %s", alert.id, member.role if member else "-"
-        )
+        role = member.role if member and member.role else "-"
+        log.warning("alert %s: acknowledge refused for a %s", alert.id, role)
         return Reply(cat.get("staff.ack_not_allowed", language))
-    if alert.status == "acknowledged" and alert.acknowledged_at is not None:
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
         key = (
             "staff.ack_already_you"
             if alert.acknowledged_by == member.ref

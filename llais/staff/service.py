@@ -2,30 +2,31 @@
 
 As for learners, the safeguarding detector reads any free text first and everything is committed
 before replies go back. A concern in a member of staff's own message starts the staff crisis or
-concern flow (adult contacts) and never raises a learner alert. An "Acknowledge" press on a
-safeguarding alert is handled here too, outside the flows.
+concern flow (adult contacts) and never raises a learner alert (the effect dispatcher would refuse
+one). An "Acknowledge" press on a safeguarding alert is handled here too, outside the flows.
 """
 
 from __future__ import annotations
 
 import logging
 
+from core.channel import Inbound, InboundKind, Reply
+from core.vocabulary import Audience
 from flows.engine import Outcome
-from flows.learner_actions import CATEGORIES_KEY, LEVEL_KEY
+from flows.state import SafetyContext
 from llais.alerts.render import parse_ack
-from llais.channel import Inbound, InboundKind, Reply
 from llais.dialogue import DialogueService, Turn, Vocabulary
-from llais.i18n import Language, parse_language
+from llais.ports import PersonPorts
+from llais.signposter import STAFF_SIGNPOSTS
 from llais.staff.acknowledge import acknowledge_alert
-from llais.staff.apply import ALERT_ROLES, apply_staff_effects
-from llais.staff.ports import StaffPorts
 from nlu.understand import Understanding
-from storage.db import AsyncSession
-from storage.repo import staff as repo
+from storage.repo import people
 
 log = logging.getLogger(__name__)
 
 STAFF_VOCABULARY = Vocabulary(
+    audience=Audience.STAFF,
+    signposts=STAFF_SIGNPOSTS,
     messages="staff",
     start_flow="staff_welcome",
     before_language=frozenset({"staff_welcome", "staff_language", "staff_help"}),
@@ -35,66 +36,34 @@ STAFF_VOCABULARY = Vocabulary(
 )
 
 
-class StaffService(DialogueService[StaffPorts]):
+class StaffService(DialogueService[PersonPorts]):
     """Implements ``ConversationHandler`` for the staff bot."""
 
     vocabulary = STAFF_VOCABULARY
+    ports_type = PersonPorts
 
     async def _intercept(self, inbound: Inbound, ref: str) -> list[Reply] | None:
         alert_id = parse_ack(inbound.choice) if inbound.kind is InboundKind.CHOICE else None
         if alert_id is None:
             return None
         async with self.sessions() as session, session.begin():
-            member = await repo.get_member(session, ref=ref)
+            member = await people.get_person(session, ref=ref)
             reply = await acknowledge_alert(
                 session, alert_id=alert_id, member=member, now=self.clock(), tz=self.settings.tz
             )
         return [reply]
 
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        member = await repo.get_member(session, ref=ref)
-        return parse_language(member.language) if member else None
-
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> StaffPorts:
-        member = await repo.get_member(session, ref=ref)
-        if member is None:
-            member = await repo.create_member(
-                session, ref=ref, channel=inbound.channel, now=self.clock()
-            )
-        return StaffPorts(
-            session=session,
-            member=member,
-            signposter=self.signposter,
-            checkins=await repo.checkin_count(session, ref=ref),
-        )
-
-    async def _persist(
-        self, session: AsyncSession, turn: Turn[StaffPorts], outcome: Outcome
-    ) -> bool:
-        member = turn.ports.member
-        now = self.clock()
-        if await apply_staff_effects(session, outcome.effects, member=member, now=now):
-            return True
-        if member.role in ALERT_ROLES:  # only those who receive alerts keep a chat id
-            await repo.save_address(
-                session, ref=member.ref, channel=turn.inbound.channel, chat_id=turn.inbound.chat_id
-            )
-        else:
-            await repo.drop_address(session, ref=member.ref)
-        return False
-
     async def _concern(
-        self, turn: Turn[StaffPorts], text: str, understanding: Understanding
+        self, turn: Turn[PersonPorts], text: str, understanding: Understanding
     ) -> Outcome:
         """Care and adult contacts; a concern flow already running is replaced, not stacked."""
         risk = understanding.risk
         state = turn.state
-        if state.current is not None and state.current.flow in self.routes.on_concern.values():
+        if state.current is not None and state.current.flow in self.routes.concern_flows:
             state.current = None
         log.info("staff concern level=%s", risk.level.label)
-        data: dict[str, object] = {
-            LEVEL_KEY: risk.level.label,
-            CATEGORIES_KEY: list(risk.categories),
-        }
-        flow_id = self.routes.on_concern[risk.level.label]
-        return await self._start(turn, flow_id, interrupt=True, data=data)
+        safety = SafetyContext(
+            level=risk.level, categories=risk.categories, about_other=risk.about_other
+        )
+        flow_id = self.routes.concern_flow(risk.level)
+        return await self._start(turn, flow_id, interrupt=True, safety=safety)

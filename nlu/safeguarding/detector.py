@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from nlu.safeguarding.levels import CueSpan, RiskAssessment, RiskLevel
+from core.vocabulary import RiskLevel
+from nlu.safeguarding.levels import CueSpan, RiskAssessment
 from nlu.safeguarding.model import RiskModel
 from nlu.safeguarding.neutral import is_neutral
 from nlu.safeguarding.normalise import normalise

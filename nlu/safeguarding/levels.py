@@ -1,45 +1,10 @@
-"""Risk levels, categories and the assessment the detector returns."""
+"""The assessment the detector returns (levels and categories are the kernel's vocabulary)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
-CATEGORIES: tuple[str, ...] = (
-    "suicide",
-    "self_harm",
-    "abuse",
-    "domestic_abuse",
-    "exploitation",
-    "bullying",
-    "substance",
-    "eating",
-    "running_away",
-    "harm_others",
-)
-
-
-class RiskLevel(IntEnum):
-    """How urgent a message is, from nothing of concern to immediate danger."""
-
-    NONE = 0
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @property
-    def label(self) -> str:
-        """Return the lower-case name used in data files and the database."""
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, label: str) -> RiskLevel:
-        """Return the level named by ``label`` (case-insensitive); raise ValueError otherwise."""
-        try:
-            return cls[label.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown risk level: {label!r}") from None
+from core.vocabulary import Category, RiskLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +26,11 @@ class RiskAssessment:
     """
 
     level: RiskLevel
-    categories: tuple[str, ...]
+    categories: tuple[Category, ...]
     cues: tuple[str, ...]
     about_other: bool = False
     spans: tuple[CueSpan, ...] = ()
-    check: str | None = None
+    check: Category | None = None
 
     def raised_with(self, other: RiskAssessment) -> RiskAssessment:
         """Combine with ``other``: the higher level, and the union of categories, cues, spans.
@@ -85,7 +50,7 @@ class RiskAssessment:
     @property
     def is_concern(self) -> bool:
         """Return True when the level calls for a safeguarding response (medium or above)."""
-        return self.level >= RiskLevel.MEDIUM
+        return self.level.is_concern
 
 
 NONE_ASSESSMENT = RiskAssessment(level=RiskLevel.NONE, categories=(), cues=())

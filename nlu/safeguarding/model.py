@@ -22,13 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu.safeguarding.levels import (
-    CATEGORIES,
-    NONE_ASSESSMENT,
-    CueSpan,
-    RiskAssessment,
-    RiskLevel,
-)
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.thresholds import THRESHOLDS, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -89,9 +84,9 @@ class Scores:
         return self.levels["high"] + self.levels["critical"]
 
     @property
-    def category(self) -> str:
+    def category(self) -> Category:
         """The most likely concern category."""
-        return max(CATEGORIES, key=lambda c: self.categories.get(c, 0.0))
+        return max(Category, key=lambda c: self.categories.get(c, 0.0))
 
 
 class RiskModel:
@@ -133,7 +128,9 @@ class RiskModel:
         for word in words:
             counts.update(self._word_index(word))
         vocabulary = self.vocabulary
-        counts.update(vocabulary[f] for a, b in pairwise(words) if (f := f"b:{a}_{b}") in vocabulary)
+        counts.update(
+            vocabulary[f] for a, b in pairwise(words) if (f := f"b:{a}_{b}") in vocabulary
+        )
         if not counts:
             return self.intercept
         index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment, RiskLevel
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.spec import FLAG_KINDS, Rule, load_rules
 
 RULES: tuple[Rule, ...] = tuple(load_rules())
@@ -49,8 +50,8 @@ _ACCIDENT = re.compile(
     r"training|fell|tripped|ar ddamwain|yn chwarae|wrth chwarae|yn ymarfer)\b"
 )
 _SHORT_MESSAGE = 3
-_LOWERABLE_CATEGORIES = frozenset({"suicide"})
-_ABUSE_CATEGORIES = frozenset({"abuse", "domestic_abuse", "exploitation"})
+_LOWERABLE_CATEGORIES = frozenset({Category.SUICIDE})
+_ABUSE_CATEGORIES = frozenset({Category.ABUSE, Category.DOMESTIC_ABUSE, Category.EXPLOITATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +117,17 @@ def _adjust(hit: Hit, norm: str, blocked: bool) -> Hit:
         joking = _JOKE.search(norm) and not _SERIOUS.search(norm)
         if _negated(norm, hit.start) or joking or _BORED.search(norm):
             return _with_level(hit, RiskLevel.MEDIUM)
-    if rule.kind == "disclosure" and rule.category == "self_harm" and not blocked:
+    if rule.kind == "disclosure" and rule.category is Category.SELF_HARM and not blocked:
         if _ACCIDENT.search(norm):
             return _with_level(hit, RiskLevel.LOW)
     if rule.kind == "concern":
         if _negated(norm, hit.start):
             return _with_level(hit, RiskLevel.LOW)
-        if rule.category == "harm_others" and _JOKE.search(norm) and not _SERIOUS.search(norm):
+        if (
+            rule.category is Category.HARM_OTHERS
+            and _JOKE.search(norm)
+            and not _SERIOUS.search(norm)
+        ):
             return _with_level(hit, RiskLevel.LOW)
     return hit
 
@@ -184,14 +189,16 @@ def _escalations(scored: list[Hit], flags: set[str], plans: set[str], hits: list
     """Return extra critical/high hits implied by combinations (method + ideation, ...)."""
     extra: list[Hit] = []
     risky = [
-        h for h in scored if h.rule.category in ("suicide", "self_harm") and h.rule.kind != "topic"
+        h
+        for h in scored
+        if h.rule.category in (Category.SUICIDE, Category.SELF_HARM) and h.rule.kind != "topic"
     ]
     risky = [h for h in risky if h.level >= RiskLevel.MEDIUM]
     if risky and flags & {"means", "possession", "future", "plan"}:
         extra.extend(_with_level(h, RiskLevel.CRITICAL) for h in risky)
     if "now" in flags:
         for h in scored:
-            harmful = h.rule.category == "self_harm" or h.rule.category in _ABUSE_CATEGORIES
+            harmful = h.rule.category is Category.SELF_HARM or h.rule.category in _ABUSE_CATEGORIES
             if harmful and h.level >= RiskLevel.HIGH:
                 extra.append(_with_level(h, RiskLevel.CRITICAL))
     critical_plan = len(plans) >= 2 or ("possession" in flags and "future" in flags)

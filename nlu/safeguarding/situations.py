@@ -21,25 +21,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from nlu.safeguarding.levels import (
-    CATEGORIES,
-    NONE_ASSESSMENT,
-    CueSpan,
-    RiskAssessment,
-    RiskLevel,
-)
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.spec import compile_source, expand
 
 SITUATION_FILES = ("situations_en.yml", "situations_cy.yml", "situations_safety.yml")
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
 # no first person in between: "my friend just took 30 tablets", "mae mrawd wedi llyncu'r pils".
-_PERSONAL = frozenset({"suicide", "self_harm"})
+_PERSONAL = frozenset({Category.SUICIDE, Category.SELF_HARM})
 _OTHER_SUBJECT = re.compile(
     r"(?<![a-z0-9])(?:friend|friends|frend|mate|bestie|bff|brother|bro|sister|sis|cousin|"
     r"boyfriend|girlfriend|bf|gf|he|she|hes|shes|they|theyve|theyre|ffrind|frind|mrawd|brawd|"
@@ -58,8 +52,16 @@ class SituationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cue: str = Field(min_length=1, max_length=60)
-    category: Literal[CATEGORIES]  # type: ignore[valid-type]
-    level: Literal["high", "critical"] = "critical"
+    category: Category
+    level: RiskLevel = RiskLevel.CRITICAL
+
+    @field_validator("level")
+    @classmethod
+    def _urgent(cls, level: RiskLevel) -> RiskLevel:
+        if not level.urgent:
+            raise ValueError("a situation is high or critical")
+        return level
+
     about_other: bool = False
     all_of: list[str] = Field(min_length=1)
     none_of: list[str] = []
@@ -79,7 +81,7 @@ class Situation:
     """A compiled situation rule."""
 
     cue: str
-    category: str
+    category: Category
     level: RiskLevel
     about_other: bool
     all_of: tuple[re.Pattern[str], ...]
@@ -129,7 +131,7 @@ def compile_situations(files: list[SituationFile]) -> list[Situation]:
                 Situation(
                     cue=spec.cue,
                     category=spec.category,
-                    level=RiskLevel.parse(spec.level),
+                    level=spec.level,
                     about_other=spec.about_other,
                     all_of=tuple(_compile(s, macros) for s in spec.all_of),
                     none_of=tuple(_compile(s, macros) for s in spec.none_of),

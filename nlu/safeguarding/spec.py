@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlu.safeguarding.levels import CATEGORIES, RiskLevel
+from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding.normalise import squeeze
 from nlu.safeguarding.welsh import mut
 
@@ -62,10 +62,10 @@ class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cue: str = Field(min_length=1, max_length=40)
-    category: Literal[("", *CATEGORIES)] = ""  # type: ignore[valid-type]
+    category: Category | None = None
     kind: Kind
     person: Literal["self", "other", "other_free", "any"] = "any"
-    level: Literal["none", "low", "medium", "high", "critical"] | None = None
+    level: RiskLevel | None = None
     any_of: list[str] = Field(min_length=1)
 
 
@@ -83,7 +83,7 @@ class Rule:
     """A compiled rule."""
 
     cue: str
-    category: str
+    category: Category | None
     kind: str
     pattern: re.Pattern[str]
     person: str
@@ -109,8 +109,7 @@ def compile_file(rule_file: RuleFile) -> list[Rule]:
     """Compile every rule in a validated rules file, expanding person slots."""
     rules: list[Rule] = []
     for spec in rule_file.rules:
-        level = RiskLevel.parse(spec.level) if spec.level else LEVEL_KINDS.get(spec.kind)
-        level = level if level is not None else RiskLevel.NONE
+        level = spec.level if spec.level is not None else LEVEL_KINDS.get(spec.kind, RiskLevel.NONE)
         source = "|".join(expand(part, rule_file.macros) for part in spec.any_of)
         variants: list[tuple[str, str]] = [(spec.person, source)]
         if any(slot in source for slot in _SLOTS):

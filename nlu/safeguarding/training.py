@@ -17,13 +17,13 @@ from importlib import resources
 
 import numpy as np
 
-from nlu.safeguarding.levels import CATEGORIES, RiskLevel
+from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding.model import LEVEL_LABELS, RiskModel, features
 from nlu.safeguarding.normalise import normalise
 
 logger = logging.getLogger(__name__)
 
-LABELS: tuple[str, ...] = ("none", "low", *CATEGORIES)
+LABELS: tuple[str, ...] = ("none", "low", *Category)
 _DATA = "nlu.safeguarding.data"
 _LABELLED = ("training.csv", "lexicon_construct_tracker.csv")
 _LEVELLED = "training_v2.csv"

@@ -2,24 +2,17 @@
 
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
-from storage.models.learners import (
+from storage.models.people import (
     Checkin,
     CheckinAnswer,
     ConversationStateRow,
-    Learner,
     MoodLog,
+    Person,
     ReplyAddress,
 )
 from storage.models.requests import ContactRequest
-from storage.models.safeguarding import SafeguardingAlert
+from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
-from storage.models.staff import (
-    AlertDelivery,
-    StaffAddress,
-    StaffCheckin,
-    StaffCheckinAnswer,
-    StaffMember,
-)
 
 __all__ = [
     "AlertDelivery",
@@ -30,14 +23,10 @@ __all__ = [
     "ConversationStateRow",
     "DirectoryImport",
     "EnrolmentCode",
-    "Learner",
     "MoodLog",
+    "Person",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
     "SchoolContact",
-    "StaffAddress",
-    "StaffCheckin",
-    "StaffCheckinAnswer",
-    "StaffMember",
 ]

@@ -1,5 +1,8 @@
 """Declarative base with a naming convention, so migrations name constraints the same everywhere."""
 
+from collections.abc import Iterable
+from enum import StrEnum
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -16,3 +19,8 @@ class Base(DeclarativeBase):
     """Base of every table."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def one_of(column: str, values: Iterable[StrEnum]) -> str:
+    """A CHECK constraint's text: ``column`` holds one of ``values`` (the database's own guard)."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

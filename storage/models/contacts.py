@@ -8,25 +8,20 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
-from storage.types import AwareDateTime
-
-SCHOOL_CONTACT_ROLES = ("dsl", "deputy_dsl", "wellbeing_lead", "counsellor", "elsa")
+from core.vocabulary import ContactRole
+from storage.models.base import Base, one_of
+from storage.types import AwareDateTime, EnumText
 
 
 class SchoolContact(Base):
     """Someone in a school a learner can go to (DSL, wellbeing lead, counsellor, ELSA)."""
 
     __tablename__ = "school_contacts"
-    __table_args__ = (
-        CheckConstraint(
-            "role IN ('dsl', 'deputy_dsl', 'wellbeing_lead', 'counsellor', 'elsa')", name="role"
-        ),
-    )
+    __table_args__ = (CheckConstraint(one_of("role", ContactRole), name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[ContactRole] = mapped_column(EnumText(ContactRole, 20))
     label: Mapped[str] = mapped_column(String(200))  # a name or "Mrs Jones, Year 9 office"
     label_cy: Mapped[str | None] = mapped_column(String(200), nullable=True)
     how_to_reach: Mapped[str] = mapped_column(String(500))

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
+from storage.models.people import PERSON_FK
 from storage.types import AwareDateTime
 
 
@@ -17,9 +18,7 @@ class ContactRequest(Base):
     __tablename__ = "contact_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_ref: Mapped[str] = mapped_column(
-        ForeignKey("learners.ref", ondelete="CASCADE"), index=True
-    )
+    learner_ref: Mapped[str] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     year_group: Mapped[int | None] = mapped_column(Integer, nullable=True)
     need: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.vocabulary import CodeKind
 from storage.models.base import Base
-from storage.types import AwareDateTime
+from storage.types import AwareDateTime, EnumText
 
 
 class School(Base):
@@ -27,6 +28,6 @@ class EnrolmentCode(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)  # stored upper-case
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), default="learner")  # learner | staff | dsl
+    kind: Mapped[CodeKind] = mapped_column(EnumText(CodeKind, 20), default=CodeKind.LEARNER)
     year_group: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 7..13 for learners
     active: Mapped[bool] = mapped_column(Boolean, default=True)

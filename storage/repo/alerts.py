@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
 
+from core.vocabulary import AlertStatus, Language, StaffRole
 from storage.db import AsyncSession
-from storage.models import AlertDelivery, SafeguardingAlert, School, StaffAddress, StaffMember
+from storage.models import AlertDelivery, Person, ReplyAddress, SafeguardingAlert, School
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +18,23 @@ class Recipient:
     """A linked safeguarding lead (or the authority's contact) with a chat to deliver to."""
 
     ref: str
-    role: str
+    role: StaffRole
     school_id: int | None
     chat_id: str
-    language: str | None
+    language: Language | None
+
+    @classmethod
+    def of(cls, person: Person, address: ReplyAddress) -> Recipient:
+        """The recipient a linked member of staff and their address make."""
+        assert person.role is not None, "only staff receive alerts"
+        return cls(person.ref, person.role, person.school_id, address.chat_id, person.language)
 
 
 async def open_alerts(session: AsyncSession) -> list[SafeguardingAlert]:
     """Every alert not yet acknowledged, oldest first."""
     rows = await session.scalars(
         select(SafeguardingAlert)
-        .where(SafeguardingAlert.status == "open")
+        .where(SafeguardingAlert.status == AlertStatus.OPEN)
         .order_by(SafeguardingAlert.created_at)
     )
     return list(rows)
@@ -41,27 +48,24 @@ async def get_alert(
 
 
 async def recipients(
-    session: AsyncSession, *, school_id: int | None, roles: Sequence[str]
+    session: AsyncSession, *, school_id: int | None, roles: Sequence[StaffRole]
 ) -> list[Recipient]:
     """Linked staff in ``roles`` for the school (the authority role is not tied to a school)."""
-    school_roles = [role for role in roles if role != "authority"]
+    school_roles = [role for role in roles if role is not StaffRole.AUTHORITY]
     wanted: list[ColumnElement[bool]] = []
     if school_id is not None and school_roles:
-        wanted.append((StaffMember.school_id == school_id) & StaffMember.role.in_(school_roles))
-    if "authority" in roles:
-        wanted.append(StaffMember.role == "authority")
+        wanted.append((Person.school_id == school_id) & Person.role.in_(school_roles))
+    if StaffRole.AUTHORITY in roles:
+        wanted.append(Person.role == StaffRole.AUTHORITY)
     if not wanted:
         return []
     rows = await session.execute(
-        select(StaffMember, StaffAddress)
-        .join(StaffAddress, StaffAddress.staff_ref == StaffMember.ref)
+        select(Person, ReplyAddress)
+        .join(ReplyAddress, ReplyAddress.person_ref == Person.ref)
         .where(or_(*wanted))
-        .order_by(StaffMember.linked_at, StaffMember.ref)
+        .order_by(Person.linked_at, Person.ref)
     )
-    return [
-        Recipient(member.ref, member.role, member.school_id, address.chat_id, member.language)
-        for member, address in rows
-    ]
+    return [Recipient.of(person, address) for person, address in rows]
 
 
 async def delivered_to(session: AsyncSession, *, alert_id: str, step: int) -> dict[str, str]:
@@ -118,7 +122,7 @@ async def acknowledge(
     session: AsyncSession, *, alert: SafeguardingAlert, by: str, now: datetime
 ) -> None:
     """Record who acknowledged the alert and when; it is no longer escalated."""
-    alert.status = "acknowledged"
+    alert.status = AlertStatus.ACKNOWLEDGED
     alert.acknowledged_at = now
     alert.acknowledged_by = by
     alert.next_escalation_at = None
@@ -131,7 +135,10 @@ async def unclosed_acknowledged(
     rows = await session.execute(
         select(AlertDelivery, SafeguardingAlert)
         .join(SafeguardingAlert, SafeguardingAlert.id == AlertDelivery.alert_id)
-        .where(SafeguardingAlert.status == "acknowledged", AlertDelivery.closed_at.is_(None))
+        .where(
+            SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED,
+            AlertDelivery.closed_at.is_(None),
+        )
         .order_by(AlertDelivery.id)
     )
     return [(delivery, alert) for delivery, alert in rows]
@@ -141,15 +148,15 @@ async def recipient(session: AsyncSession, *, ref: str) -> Recipient | None:
     """A linked member of staff with a chat to reach them, or None."""
     row = (
         await session.execute(
-            select(StaffMember, StaffAddress)
-            .join(StaffAddress, StaffAddress.staff_ref == StaffMember.ref)
-            .where(StaffMember.ref == ref)
+            select(Person, ReplyAddress)
+            .join(ReplyAddress, ReplyAddress.person_ref == Person.ref)
+            .where(Person.ref == ref, Person.role.is_not(None))
         )
     ).first()
     if row is None:
         return None
-    member, address = row
-    return Recipient(member.ref, member.role, member.school_id, address.chat_id, member.language)
+    person, address = row
+    return Recipient.of(person, address)
 
 
 async def close_deliveries(
@@ -167,10 +174,10 @@ async def close_deliveries(
         row.closed_at = now
 
 
-async def role_of(session: AsyncSession, *, ref: str | None) -> str | None:
+async def role_of(session: AsyncSession, *, ref: str | None) -> StaffRole | None:
     """The role of a member of staff, or None when they are not (or no longer) known."""
-    member = await session.get(StaffMember, ref) if ref else None
-    return member.role if member else None
+    person = await session.get(Person, ref) if ref else None
+    return person.role if person else None
 
 
 async def recently_acknowledged(
@@ -179,7 +186,8 @@ async def recently_acknowledged(
     """Acknowledged alerts raised since ``since`` (their learner may still be answering)."""
     rows = await session.scalars(
         select(SafeguardingAlert).where(
-            SafeguardingAlert.status == "acknowledged", SafeguardingAlert.created_at >= since
+            SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED,
+            SafeguardingAlert.created_at >= since,
         )
     )
     return list(rows)

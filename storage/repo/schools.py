@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from flows.actions import CodeInfo
+from core.errors import NotFoundError
+from core.vocabulary import CodeKind
 from storage.db import AsyncSession
 from storage.models import EnrolmentCode, School
 
@@ -16,8 +17,8 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-async def lookup_code(session: AsyncSession, *, code: str) -> CodeInfo | None:
-    """What an active enrolment code gives, or None."""
+async def lookup_code(session: AsyncSession, *, code: str) -> tuple[EnrolmentCode, School] | None:
+    """An active enrolment code and its school, or None."""
     row = (
         await session.execute(
             select(EnrolmentCode, School)
@@ -28,13 +29,7 @@ async def lookup_code(session: AsyncSession, *, code: str) -> CodeInfo | None:
     if row is None:
         return None
     enrolment, school = row
-    return CodeInfo(
-        code=enrolment.code,
-        school_id=school.id,
-        school_name=school.name,
-        kind=enrolment.kind,
-        year_group=enrolment.year_group,
-    )
+    return enrolment, school
 
 
 async def get_or_create_school(
@@ -50,7 +45,7 @@ async def get_or_create_school(
 
 
 async def ensure_code(
-    session: AsyncSession, *, school_id: int, code: str, kind: str, year_group: int | None
+    session: AsyncSession, *, school_id: int, code: str, kind: CodeKind, year_group: int | None
 ) -> bool:
     """Create an enrolment code if it does not exist; True when created."""
     code = normalise_code(code)
@@ -66,3 +61,13 @@ async def school_name(session: AsyncSession, *, school_id: int | None) -> str | 
         return None
     school = await session.get(School, school_id)
     return school.name if school else None
+
+
+async def resolve_school(session: AsyncSession, *, code: str) -> int:
+    """The school id for a school id number or an enrolment code."""
+    if code.isdigit() and await session.get(School, int(code)) is not None:
+        return int(code)
+    enrolment = await session.get(EnrolmentCode, code.strip().upper())
+    if enrolment is None:
+        raise NotFoundError(f"No school has the id or enrolment code {code!r}.")
+    return enrolment.school_id

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.telegram import TelegramApp
-from llais.alerts import AlertDispatcher, TelegramAlertSender, scheduled
+from bot.telegram import TelegramAlertSender, TelegramApp
+from core.settings import Settings
+from llais.alerts import AlertDispatcher, scheduled
 from llais.app import App, build_app
 from llais.pseudonym import person_ref
-from llais.settings import Settings
 from storage.models import AlertDelivery, SafeguardingAlert
 from tests.staff.conftest import (
     SECRET,

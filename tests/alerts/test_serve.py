@@ -6,10 +6,10 @@ import asyncio
 
 from pydantic import SecretStr
 
+from core.settings import Settings
 from llais.app import running_app
 from llais.commands.demo import seed_demo
 from llais.commands.serve import serve
-from llais.settings import Settings
 from tests.staff.conftest import STAFF_TOKEN, link_staff
 from tests.support.botapi_double import BotApiDouble
 from tests.support.learner import PlayedLearner

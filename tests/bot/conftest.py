@@ -10,8 +10,8 @@ import pytest
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import TelegramApp, build_application, run_polling_until
-from llais.channel import ConversationHandler
-from llais.settings import Settings
+from core.channel import ConversationHandler
+from core.settings import Settings
 from tests.bot.handlers import settings_for
 from tests.support.botapi_double import BotApiDouble, botapi
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from llais.channel import Button, Inbound, Reply
-from llais.settings import Settings
+from core.channel import Button, Inbound, Reply
+from core.settings import Settings
 from tests.support.botapi_double import BotApiDouble
 
 LEARNER = 424242  # a private chat's id is the user's id

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from llais.channel import InboundKind
+from core.channel import InboundKind
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER, FailingHandler, RecordingHandler
 from tests.support.botapi_double import MEDIA, BotApiDouble

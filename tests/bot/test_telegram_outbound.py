@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.telegram.outbound import MAX_MESSAGE_LENGTH, bilingual, keyboard, split_text
-from llais.channel import Button, Inbound, Reply
-from llais.i18n import catalogue
+from core.channel import Button, Inbound, Reply
+from core.i18n import catalogue
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER
 from tests.support.botapi_double import BotApiDouble

@@ -9,7 +9,7 @@ import httpx
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import build_application, run_bots, webhook_secret
-from llais.channel import Inbound, InboundKind, Reply
+from core.channel import Channel, Inbound, InboundKind, Reply
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER, FailingHandler, RecordingHandler, settings_for
 from tests.support.botapi_double import BotApiDouble
@@ -64,7 +64,7 @@ async def test_run_bots_polls_the_learner_and_staff_bots_in_one_loop() -> None:
                 staff_api.token,
                 settings_for(staff_api),
                 staff,
-                channel="staff-telegram",
+                channel=Channel.STAFF_TELEGRAM,
                 bot_kind="staff",
             ),
         ]

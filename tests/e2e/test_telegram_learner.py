@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import build_application, run_polling_until
+from core.settings import Settings
+from core.vocabulary import RiskLevel
 from llais.app import App, build_app
-from llais.settings import Settings
 from storage.models import CheckinAnswer, MoodLog, SafeguardingAlert
 from tests.conftest import Clock
 from tests.support.botapi_double import BotApiDouble, botapi
@@ -131,7 +132,7 @@ async def test_a_disclosure_over_telegram_gets_crisis_contacts_and_one_alert(
         async with app.sessions() as session:
             alerts = (await session.scalars(select(SafeguardingAlert))).all()
         assert len(alerts) == 1 and alerts[0].year_group == 8
-        assert alerts[0].level in ("high", "critical")
+        assert alerts[0].level in (RiskLevel.HIGH, RiskLevel.CRITICAL)
     finally:
         await app.db.dispose()
 

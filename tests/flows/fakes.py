@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from flows.actions import CodeInfo
-from llais.i18n import Language
+from core.vocabulary import CodeKind, Language, RiskLevel
+from flows.actions import CodeInfo, MyData
 
-CODES = {"DEMO-Y9": CodeInfo("DEMO-Y9", 1, "Ysgol Llais Demo", "learner", 9)}
+CODES = {"DEMO-Y9": CodeInfo("DEMO-Y9", 1, "Ysgol Llais Demo", CodeKind.LEARNER, 9)}
 
 
 @dataclass
@@ -20,12 +19,12 @@ class FakePorts:
     checkin_count: int = 0
     age: int | None = 14
     streak: int = 0
-    stored: dict[str, Any] = field(default_factory=dict)
+    stored: MyData = field(default_factory=lambda: MyData(school=None, checkins=0))
 
     async def lookup_code(self, code: str) -> CodeInfo | None:
         return CODES.get(code.strip().upper())
 
-    async def my_data(self) -> dict[str, Any]:
+    async def my_data(self) -> MyData:
         return self.stored
 
     async def low_streak(self) -> int:
@@ -35,9 +34,14 @@ class FakePorts:
         return f"CRISIS[{language}]"
 
     async def support_text(
-        self, needs: Sequence[str], language: Language, at: datetime, *, level: str = "low"
+        self,
+        needs: Sequence[str],
+        language: Language,
+        at: datetime,
+        *,
+        level: RiskLevel = RiskLevel.LOW,
     ) -> str:
-        return f"SUPPORT[{','.join(needs)}:{level}:{language}]"
+        return f"SUPPORT[{','.join(needs)}:{level.label}:{language}]"
 
     def wellbeing_tip(self, language: Language, at: datetime) -> str:
         return f"TIP[{language}]"

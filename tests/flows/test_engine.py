@@ -6,24 +6,28 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.channel import Reply
+from core.vocabulary import Audience, Language
 from flows.effects import Enrol, EraseMyData, SaveCheckin, SaveMood, SetLanguage
 from flows.engine import Engine, Outcome, TurnInput
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.state import ConversationState
-from llais.channel import Reply
 from tests.flows.fakes import FakePorts
 
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+FakeEngine = Engine[FakePorts]
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_flowset("learner", LEARNER_ACTIONS), LEARNER_ACTIONS)
+def engine() -> FakeEngine:
+    return Engine(load_flowset(Audience.LEARNER, LEARNER_ACTIONS), LEARNER_ACTIONS)
 
 
-def given(ports: FakePorts, language: str = "en") -> TurnInput:
-    return TurnInput(language="cy" if language == "cy" else "en", at=AT, ports=ports)
+def given(ports: FakePorts, language: str = "en") -> TurnInput[FakePorts]:
+    return TurnInput(
+        language=Language.CY if language == Language.CY else Language.EN, at=AT, ports=ports
+    )
 
 
 def press(reply: Reply, label: str) -> str:
@@ -35,20 +39,22 @@ def press(reply: Reply, label: str) -> str:
     raise AssertionError(f"no button {label!r} in {[b.label for r in reply.buttons for b in r]}")
 
 
-async def choose(engine: Engine, out: Outcome, label: str, ports: FakePorts) -> Outcome:
+async def choose(engine: FakeEngine, out: Outcome, label: str, ports: FakePorts) -> Outcome:
     payload = press(out.replies[-1], label)
     result = await engine.choose(out.state, payload, given(ports, out.language))
     assert result is not None, f"pressing {label!r} was refused"
     return result
 
 
-async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engine) -> None:
+async def test_welcome_asks_language_first_then_explains_and_enrols(
+    engine: FakeEngine,
+) -> None:
     ports = FakePorts()
     out = await engine.start(ConversationState(), "welcome", given(ports))
     assert "Cymraeg" in [b.label for row in out.replies[-1].buttons for b in row]
     out = await choose(engine, out, "Cymraeg", ports)
     assert out.language == "cy"
-    assert SetLanguage("cy") in out.effects
+    assert SetLanguage(Language.CY) in out.effects
     said = " ".join(r.text for r in out.replies)
     assert "nid person" in said  # a bot, not a person
     assert "arweinydd diogelu" in said  # the limits of confidentiality
@@ -65,10 +71,12 @@ async def test_welcome_asks_language_first_then_explains_and_enrols(engine: Engi
     assert "Ysgol Llais Demo, Blwyddyn 9" in out_ok.replies[0].text
 
 
-async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: Engine) -> None:
+async def test_checkin_rotates_items_and_records_domain_item_and_value(
+    engine: FakeEngine,
+) -> None:
     seen: list[set[str]] = []
     for count in range(3):
-        ports = FakePorts(language="en", enrolled=True, checkin_count=count)
+        ports = FakePorts(language=Language.EN, enrolled=True, checkin_count=count)
         out = await engine.start(ConversationState(), "checkin", given(ports))
         questions = []
         for value in ("7", "8", "6", "9", "5"):
@@ -91,13 +99,15 @@ async def test_checkin_rotates_items_and_records_domain_item_and_value(engine: E
     assert len(seen[0] | seen[1] | seen[2]) == 15  # three check-ins cover fifteen items
 
 
-async def test_checkin_needs_a_school_code(engine: Engine) -> None:
-    out = await engine.start(ConversationState(), "checkin", given(FakePorts(language="en")))
+async def test_checkin_needs_a_school_code(engine: FakeEngine) -> None:
+    out = await engine.start(ConversationState(), "checkin", given(FakePorts(language=Language.EN)))
     assert out.state.current is not None and out.state.current.flow == "enrol"
 
 
-async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(
+    engine: FakeEngine,
+) -> None:
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     assert await engine.answer_text(out.state, "11", given(ports)) is None
     typed = await engine.answer_text(out.state, "10", given(ports))
@@ -105,8 +115,8 @@ async def test_scale_accepts_a_typed_number_and_rejects_out_of_range(engine: Eng
     assert typed.state.current.step == "engagement"
 
 
-async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+async def test_mood_with_several_tags_and_a_note(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
     out = await choose(engine, out, "Sleep", ports)
@@ -118,8 +128,8 @@ async def test_mood_with_several_tags_and_a_note(engine: Engine) -> None:
     assert SaveMood(2, ("sleep", "friends"), "tired all week") in noted.effects
 
 
-async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> None:
-    ports = FakePorts(language="cy", enrolled=True)
+async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.CY, enrolled=True)
     out = await engine.start(ConversationState(), "mood", given(ports, "cy"))
     out = await choose(engine, out, "😢", ports)
     out = await choose(engine, out, "✅ Wedi gorffen", ports)
@@ -130,8 +140,8 @@ async def test_lowest_mood_gets_care_and_an_offer_of_support(engine: Engine) -> 
     assert out.state.current is not None and out.state.current.flow == "help"
 
 
-async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True, streak=2)
+async def test_three_low_in_a_row_offers_support(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.EN, enrolled=True, streak=2)
     out = await engine.start(ConversationState(), "mood", given(ports))
     out = await choose(engine, out, "🙁", ports)
     out = await choose(engine, out, "✅ Done", ports)
@@ -139,8 +149,8 @@ async def test_three_low_in_a_row_offers_support(engine: Engine) -> None:
     assert "noticed things have felt tough" in out.replies[-1].text
 
 
-async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+async def test_an_interrupted_flow_resumes_at_the_same_question(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     out = await choose(engine, out, "7", ports)
     asked = out.replies[-1].text
@@ -150,16 +160,16 @@ async def test_an_interrupted_flow_resumes_at_the_same_question(engine: Engine) 
     assert out.replies[-1].text == asked
 
 
-async def test_a_stale_button_is_refused(engine: Engine) -> None:
-    ports = FakePorts(language="en", enrolled=True)
+async def test_a_stale_button_is_refused(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.EN, enrolled=True)
     out = await engine.start(ConversationState(), "checkin", given(ports))
     old = press(out.replies[-1], "7")
     out = await choose(engine, out, "7", ports)
     assert await engine.choose(out.state, old, given(ports)) is None
 
 
-async def test_delete_asks_first(engine: Engine) -> None:
-    ports = FakePorts(language="en")
+async def test_delete_asks_first(engine: FakeEngine) -> None:
+    ports = FakePorts(language=Language.EN)
     out = await engine.start(ConversationState(), "delete", given(ports))
     kept = await choose(engine, out, "No, keep it", ports)
     assert not kept.effects

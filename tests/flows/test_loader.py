@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import FlowDefinitionError
+from core.vocabulary import Audience
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import FLOWS_DIR, ROUTES_DIR, load_flowset
-from llais.errors import FlowDefinitionError
 
 GOOD = """
 flows:
@@ -27,7 +28,9 @@ flows:
         type: say
         text: {en: "Bye", cy: "Hwyl"}
 """
-ROUTES = "commands: {start: tiny}\nidle: tiny\non_concern: {high: tiny}\n"
+ROUTES = (
+    "commands: {start: tiny}\nidle: tiny\non_concern: {medium: tiny, high: tiny, critical: tiny}\n"
+)
 
 
 def _load(tmp_path: Path, flow_text: str, routes: str = ROUTES) -> None:
@@ -36,11 +39,11 @@ def _load(tmp_path: Path, flow_text: str, routes: str = ROUTES) -> None:
     routes_dir.mkdir()
     (flows_dir / "tiny.yml").write_text(flow_text)
     (routes_dir / "learner.yml").write_text(routes)
-    load_flowset("learner", LEARNER_ACTIONS, flows_dir=flows_dir, routes_dir=routes_dir)
+    load_flowset(Audience.LEARNER, LEARNER_ACTIONS, flows_dir=flows_dir, routes_dir=routes_dir)
 
 
 def test_shipped_flows_and_routes_load() -> None:
-    flowset = load_flowset("learner", LEARNER_ACTIONS, FLOWS_DIR, ROUTES_DIR)
+    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS, FLOWS_DIR, ROUTES_DIR)
     for flow in ("welcome", "checkin", "mood", "help", "safety_high", "safety_medium"):
         assert flow in flowset.flows
     assert flowset.routes.commands["start"] == "welcome"
@@ -99,3 +102,22 @@ def test_repeated_option_ids_are_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(FlowDefinitionError, match="option ids repeat"):
         _load(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("on_concern", "expected"),
+    [
+        ("{high: tiny, critical: tiny}", "on_concern.medium missing"),
+        ("{medium: tiny, high: tiny}", "on_concern.critical missing"),
+        ("{medium: tiny, high: tiny, critical: tiny, low: tiny}", "unknown level(s) low"),
+    ],
+)
+def test_on_concern_needs_exactly_medium_high_and_critical(
+    tmp_path: Path, on_concern: str, expected: str
+) -> None:
+    routes = ROUTES.replace("{medium: tiny, high: tiny, critical: tiny}", on_concern)
+    with pytest.raises(FlowDefinitionError) as caught:
+        _load(tmp_path, GOOD, routes)
+    message = str(caught.value)
+    assert "learner.yml" in message and "on_concern" in message
+    assert expected in message

@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot.terminal import run_chat
+from core.settings import PLACEHOLDER_SECRET, Settings
 from llais.app import App
 from llais.cli import main
 from llais.commands.demo import seed_demo
-from llais.settings import PLACEHOLDER_SECRET, Settings
 from storage.db import make_engine, make_sessionmaker
 from storage.models import EnrolmentCode, School
 from tests.support.learner import PlayedLearner

@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.telegram.logs import quiet_library_loggers
+from core.settings import Settings
+from core.vocabulary import RiskLevel
 from llais.app import App, build_app
 from llais.logs import configure_logging
-from llais.settings import Settings
 from storage.models import (
     Checkin,
     CheckinAnswer,
     ContactRequest,
-    Learner,
     MoodLog,
+    Person,
     ReplyAddress,
     SafeguardingAlert,
 )
@@ -65,7 +66,7 @@ async def test_a_learner_enrols_checks_in_and_logs_a_mood(app: App) -> None:
     assert "hwyliau wedi'u cofnodi" in learner.text()
 
     async with app.sessions() as session:
-        stored = (await session.scalars(select(Learner))).one()
+        stored = (await session.scalars(select(Person))).one()
         assert stored.language == "cy" and stored.year_group == 9 and stored.school_id
         assert learner.user_id not in stored.ref  # pseudonymous: a keyed hash, not the id
         answers = (await session.scalars(select(CheckinAnswer))).all()
@@ -80,7 +81,7 @@ async def test_a_learner_enrols_checks_in_and_logs_a_mood(app: App) -> None:
         mood = (await session.scalars(select(MoodLog))).one()
         assert (mood.score, mood.tags, mood.note) == (4, ["friends", "sleep"], None)
         address = (await session.scalars(select(ReplyAddress))).one()
-        assert address.chat_id == learner.user_id and address.learner_ref == stored.ref
+        assert address.chat_id == learner.user_id and address.person_ref == stored.ref
 
 
 async def test_a_restart_mid_checkin_resumes_where_the_learner_was(
@@ -128,7 +129,7 @@ async def test_a_disclosure_in_the_checkin_comment_interrupts_and_creates_one_al
     async with app.sessions() as session:
         alert = (await session.scalars(select(SafeguardingAlert))).one()
         checkin_row = (await session.scalars(select(Checkin))).one()
-    assert alert.level in ("high", "critical")
+    assert alert.level in (RiskLevel.HIGH, RiskLevel.CRITICAL)
     assert "abuse" in alert.categories or "domestic_abuse" in alert.categories
     assert alert.year_group == 9 and alert.school_id is not None
     assert alert.contact_requested is True and alert.safe_now == "no"
@@ -145,7 +146,7 @@ async def test_a_welsh_disclosure_gets_a_welsh_reply(app: App) -> None:
     assert "999" in replies[1].text
     async with app.sessions() as session:
         alert = (await session.scalars(select(SafeguardingAlert))).one()
-    assert alert.level == "critical" and "suicide" in alert.categories
+    assert alert.level is RiskLevel.CRITICAL and "suicide" in alert.categories
 
 
 async def test_a_learner_without_a_school_gets_help_and_the_alert_goes_to_the_authority(
@@ -178,7 +179,10 @@ async def test_a_second_message_in_the_safety_conversation_does_not_duplicate_th
     await learner.say("and now I want to kill myself")
     async with app.sessions() as session:
         alert = (await session.scalars(select(SafeguardingAlert))).one()
-    assert alert.level in ("high", "critical")  # raised, never a second alert, never lowered
+    assert alert.level in (
+        RiskLevel.HIGH,
+        RiskLevel.CRITICAL,
+    )  # raised, never a second alert, never lowered
     assert {"bullying", "suicide"} <= set(alert.categories)
 
 
@@ -237,7 +241,7 @@ async def test_mydata_and_delete(app: App) -> None:
     await learner.command("delete")
     await learner.press("Yes, erase it all")
     assert "erased" in learner.text()
-    for model in (Learner, Checkin, CheckinAnswer, MoodLog, ReplyAddress, ContactRequest):
+    for model in (Person, Checkin, CheckinAnswer, MoodLog, ReplyAddress, ContactRequest):
         assert await count(app, model) == 0, model.__name__
     replies = await learner.say("hello")
     assert "Cymraeg" in [b.label for r in replies for row in r.buttons for b in row]

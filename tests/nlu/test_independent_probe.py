@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from nlu.safeguarding import RiskLevel, SafeguardingDetector, train_model
+from core.vocabulary import RiskLevel
+from nlu.safeguarding import SafeguardingDetector, train_model
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "independent" / "risk_independent.jsonl"
 ORDER = [level.label for level in RiskLevel]

@@ -7,22 +7,23 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from core.vocabulary import Language
 from nlu.builtin import BuiltinBackend
 from nlu.intent_classifier import IntentClassifier
 from nlu.training_data import Example, TrainingData
 
 INLINE = TrainingData(
     examples=(
-        Example("helo", "greet", "cy"),
-        Example("shwmae", "greet", "cy"),
-        Example("hi there", "greet", "en"),
-        Example("hello", "greet", "en"),
-        Example("hwyl fawr", "goodbye", "cy"),
-        Example("nos da", "goodbye", "cy"),
-        Example("bye", "goodbye", "en"),
-        Example("see you later", "goodbye", "en"),
-        Example("dw i methu cysgu", "topic_sleep", "cy"),
-        Example("i can't sleep", "topic_sleep", "en"),
+        Example("helo", "greet", Language.CY),
+        Example("shwmae", "greet", Language.CY),
+        Example("hi there", "greet", Language.EN),
+        Example("hello", "greet", Language.EN),
+        Example("hwyl fawr", "goodbye", Language.CY),
+        Example("nos da", "goodbye", Language.CY),
+        Example("bye", "goodbye", Language.EN),
+        Example("see you later", "goodbye", Language.EN),
+        Example("dw i methu cysgu", "topic_sleep", Language.CY),
+        Example("i can't sleep", "topic_sleep", Language.EN),
     ),
     fingerprint="inline",
 )
@@ -66,7 +67,7 @@ def test_entities_use_regexes_lookups_and_synonyms(builtin_backend: BuiltinBacke
 
 def test_unknown_or_empty_text_is_the_fallback_intent(builtin_backend: BuiltinBackend) -> None:
     for text in ("", "   ", "😭😭😭", "日本語"):
-        result = builtin_backend.parse_sync(text, "cy")
+        result = builtin_backend.parse_sync(text, Language.CY)
         assert (result.intent, result.confidence, result.language) == ("nlu_fallback", 0.0, "cy")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.vocabulary import Language
 from nlu.builtin import BuiltinBackend
 from nlu.evaluation import Labelled, multi_label, read_labelled, report, single_label
 from nlu.evaluation_text import format_report
@@ -29,8 +30,8 @@ def test_heldout_set_is_large_bilingual_and_unseen() -> None:
 
 def test_heldout_macro_f1_per_language(builtin_backend: BuiltinBackend) -> None:
     rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
-    scores = {}
-    for language in ("en", "cy"):
+    scores: dict[str, float] = {}
+    for language in (Language.EN, Language.CY):
         group = [r for r in rows if r["lang"] == language]
         predicted = [builtin_backend.parse_sync(r["text"], language).intent for r in group]
         scores[language] = single_label([r["intent"] for r in group], predicted)["macro_f1"]

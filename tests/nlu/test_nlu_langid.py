@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.vocabulary import Language
 from nlu.builtin import BuiltinBackend
 
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout" / "intents.jsonl"
@@ -38,14 +39,14 @@ def test_the_hint_decides_messages_without_evidence(
     builtin_backend: BuiltinBackend, text: str
 ) -> None:
     identifier = builtin_backend.language_identifier
-    assert identifier.identify(text, "cy") == "cy"
-    assert identifier.identify(text, "en") == "en"
+    assert identifier.identify(text, Language.CY) == Language.CY
+    assert identifier.identify(text, Language.EN) == Language.EN
 
 
 def test_a_clear_message_overrides_the_hint(builtin_backend: BuiltinBackend) -> None:
     identifier = builtin_backend.language_identifier
-    assert identifier.identify("dw i ddim yn gallu cysgu", "en") == "cy"
-    assert identifier.identify("i can't sleep at all", "cy") == "en"
+    assert identifier.identify("dw i ddim yn gallu cysgu", Language.EN) == Language.CY
+    assert identifier.identify("i can't sleep at all", Language.CY) == Language.EN
 
 
 def test_heldout_language_accuracy(builtin_backend: BuiltinBackend) -> None:

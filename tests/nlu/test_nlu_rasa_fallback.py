@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp import web
 
+from core.vocabulary import Language
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 
@@ -56,7 +57,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
 async def test_a_good_answer_is_used_and_the_token_sent(builtin_backend: BuiltinBackend) -> None:
     async with rasa_double(answer) as (url, seen):
         backend = RasaBackend(url, builtin_backend, token="s3cret", timeout=1.0)
-        result = await backend.parse("dw i methu cysgu", "en")
+        result = await backend.parse("dw i methu cysgu", Language.EN)
         await backend.aclose()
     assert (result.intent, result.confidence, result.language) == ("topic_sleep", 0.91, "cy")
     assert result.ranking == (("topic_sleep", 0.91), ("feeling_low", 0.05))
@@ -102,7 +103,7 @@ async def test_no_server_listening_falls_back(builtin_backend: BuiltinBackend) -
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     backend = RasaBackend(f"http://127.0.0.1:{port}", builtin_backend, timeout=1.0)
-    result = await backend.parse("i need someone to talk to", "en")
+    result = await backend.parse("i need someone to talk to", Language.EN)
     await backend.aclose()
     assert result.intent == "ask_help" and result.language == "en"
 

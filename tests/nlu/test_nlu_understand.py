@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
-from llais.i18n import Language
-from llais.settings import NluBackend as BackendKind
-from llais.settings import Settings
+from core.settings import NluBackend as BackendKind
+from core.settings import Settings
+from core.vocabulary import Language, RiskLevel
 from nlu.builtin import BuiltinBackend
 from nlu.rasa_client import RasaBackend
 from nlu.result import NluResult
-from nlu.safeguarding import RiskLevel, SafeguardingDetector
+from nlu.safeguarding import SafeguardingDetector
 from nlu.understand import Understander, build_understander
 
 DISCLOSURE = "i want to die"
@@ -25,9 +26,9 @@ class RecordingDetector:
         self._detector = detector
         self._log = log
 
-    def assess(self, text: str):  # type: ignore[no-untyped-def]
+    def assess(self, text: str, context: Sequence[str] = ()):  # type: ignore[no-untyped-def]
         self._log.append("detector")
-        return self._detector.assess(text)
+        return self._detector.assess(text, context)
 
 
 class BrokenBackend:
@@ -49,7 +50,7 @@ async def test_detector_runs_first_and_stands_when_the_backend_raises(
 ) -> None:
     log: list[str] = []
     understander = Understander(RecordingDetector(detector, log), BrokenBackend(log))  # type: ignore[arg-type]
-    understanding = await understander.understand(DISCLOSURE, "en")
+    understanding = await understander.understand(DISCLOSURE, Language.EN)
     assert log == ["detector", "backend"]
     assert understanding.risk == detector.assess(DISCLOSURE)
     assert understanding.risk.level >= RiskLevel.HIGH
@@ -66,7 +67,7 @@ async def test_detector_result_stands_when_the_backend_hangs(
         BrokenBackend(log, hang=True),
         backend_timeout=0.1,
     )
-    understanding = await understander.understand(DISCLOSURE_CY, "cy")
+    understanding = await understander.understand(DISCLOSURE_CY, Language.CY)
     assert log == ["detector", "backend"]
     assert understanding.risk == detector.assess(DISCLOSURE_CY)
     assert understanding.risk.is_concern and understanding.nlu.language == "cy"
@@ -117,6 +118,25 @@ async def test_build_understander_honours_the_backend_setting(nlu_model_dir: Pat
                  rasa_url="http://127.0.0.1:9", rasa_timeout=0.5)
     )  # fmt: skip
     assert isinstance(rasa.backend, RasaBackend)
-    understanding = await rasa.understand(DISCLOSURE, "en")  # nothing listens: builtin answers
+    understanding = await rasa.understand(
+        DISCLOSURE, Language.EN
+    )  # nothing listens: builtin answers
     await rasa.aclose()
     assert understanding.risk.is_concern and understanding.nlu.intent != "nlu_fallback"
+
+
+async def test_context_passes_through_to_the_detector(understander: Understander) -> None:
+    for context, text in (
+        (["he's a lot older than me"], "he's picking me up after school, don't tell anyone"),
+        (["mae o lot hŷn na fi"], "mae o'n fy nôl i ar ôl ysgol, paid deud wrth neb"),
+    ):
+        direct = understander.detector.assess(text, context)
+        understanding = await understander.understand(text, context=context)
+        assert understanding.risk.level >= direct.level
+        assert understanding.risk.level >= understander.detector.assess(text).level
+    # the rules alone grade the English pair as one (the Welsh needs the model: see
+    # tests/nlu/safeguarding/test_detector_context.py)
+    english = await understander.understand(
+        "he's picking me up after school, don't tell anyone", context=["he's a lot older than me"]
+    )
+    assert english.risk.level >= RiskLevel.HIGH

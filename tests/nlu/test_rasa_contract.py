@@ -18,10 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.vocabulary import Language, RiskLevel
 from nlu.builtin import BuiltinBackend
 from nlu.evaluation import single_label
 from nlu.rasa_client import RasaBackend
-from nlu.safeguarding import RiskLevel, SafeguardingDetector
+from nlu.safeguarding import SafeguardingDetector
 from nlu.understand import Understander
 
 pytestmark = pytest.mark.rasa
@@ -149,8 +150,8 @@ async def test_heldout_intents_through_rasa(
 ) -> None:
     backend = RasaBackend(rasa_server.url, builtin_backend, token=TOKEN, timeout=5.0, cooldown=0)
     rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
-    scores = {}
-    for language in ("en", "cy"):
+    scores: dict[str, float] = {}
+    for language in (Language.EN, Language.CY):
         group = [r for r in rows if r["lang"] == language]
         predicted = [(await backend.parse(r["text"], language)).intent for r in group]
         scores[language] = single_label([r["intent"] for r in group], predicted)["macro_f1"]
@@ -177,15 +178,15 @@ async def test_detector_runs_first_then_a_stopped_server_falls_back(
 ) -> None:
     backend = RasaBackend(rasa_server.url, builtin_backend, token=TOKEN, timeout=5.0, cooldown=0)
     understander = Understander(detector, backend)
-    live = await understander.understand("dw i eisiau marw", "cy")
+    live = await understander.understand("dw i eisiau marw", Language.CY)
     assert live.risk == detector.assess("dw i eisiau marw")
     assert live.risk.level >= RiskLevel.HIGH and live.help_seeking
 
     rasa_server.stop()
     text = "i need someone to talk to"
-    stopped = await understander.understand(text, "en")
-    assert stopped.nlu == builtin_backend.parse_sync(text, "en")
-    disclosure = await understander.understand("i want to kill myself", "en")
+    stopped = await understander.understand(text, Language.EN)
+    assert stopped.nlu == builtin_backend.parse_sync(text, Language.EN)
+    disclosure = await understander.understand("i want to kill myself", Language.EN)
     assert disclosure.risk == detector.assess("i want to kill myself")
     assert disclosure.risk.level >= RiskLevel.HIGH
     await understander.aclose()

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import llais.cli
-from signposting.contacts import NewSchoolContact, add_school_contact
+from llais.contacts import add_school_contact
+from signposting.contacts import NewSchoolContact
 from signposting.directory import SEED_PATH
 from storage import make_engine, make_sessionmaker
 from storage.models import EnrolmentCode, School
@@ -20,9 +21,9 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sqlite_url: str) -> pytest.MonkeyPatch:
     """Run the real ``main`` with only our commands registered, against a migrated database."""
-    assert "signposting.cli" in llais.cli.COMMAND_MODULES
+    assert "llais.commands.directory" in llais.cli.COMMAND_MODULES
     # other packages' commands are being written concurrently; keep this test about ours
-    monkeypatch.setattr(llais.cli, "COMMAND_MODULES", ("signposting.cli",))
+    monkeypatch.setattr(llais.cli, "COMMAND_MODULES", ("llais.commands.directory",))
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("LLAIS_DEMO", "true")
     monkeypatch.setenv("LLAIS_DATABASE_URL", sqlite_url)

@@ -3,7 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from llais.i18n import Catalogue
+from core.i18n import Catalogue
+from core.vocabulary import Language, RiskLevel
 from signposting.crisis import bilingual_block, crisis_contacts, format_contacts
 from signposting.directory import Directory
 from signposting.hsds import Document
@@ -69,7 +70,7 @@ def test_age_limits(directory: Directory) -> None:
 def test_every_crisis_contact_is_verified_and_open(directory: Directory) -> None:
     for hour in range(24):
         at = london(2026, 11, 28, hour, 30)
-        for found in crisis_contacts(directory, at, "cy", 15):
+        for found in crisis_contacts(directory, at, Language.CY, 15):
             assert found.verified and found.open_now
             assert found.phones, found.service_id
 
@@ -86,16 +87,22 @@ def test_an_unverified_line_is_dropped_even_if_marked_crisis(directory: Director
     )
     assert "childline" not in ids(changed, london(2026, 11, 25, 20, 0), "en", 14)
     urgent = match(
-        changed, ["suicide"], "learner", 14, "en", london(2026, 11, 25, 20), level="high"
+        changed,
+        ["suicide"],
+        "learner",
+        14,
+        Language.EN,
+        london(2026, 11, 25, 20),
+        level=RiskLevel.HIGH,
     )
     childline = next(m for m in urgent if m.service_id == "childline")
     assert childline.reason == "need_match"
 
 
 def test_format_in_welsh_and_english(directory: Directory) -> None:
-    found = crisis_contacts(directory, london(2026, 11, 25, 20, 0), "cy", 14)
-    welsh = format_contacts(found, "cy")
-    english = format_contacts(found, "en")
+    found = crisis_contacts(directory, london(2026, 11, 25, 20, 0), Language.CY, 14)
+    welsh = format_contacts(found, Language.CY)
+    english = format_contacts(found, Language.EN)
     assert "• Y Samariaid: Ffoniwch 116 123" in welsh
     assert "Tecstiwch SHOUT i 85258" in welsh
     assert "(ar agor nawr tan 23:00)" in welsh  # the Welsh line's closing time
@@ -107,11 +114,13 @@ def test_format_in_welsh_and_english(directory: Directory) -> None:
 
 
 def test_format_shows_when_a_closed_service_opens(directory: Directory) -> None:
-    found = match(directory, ["exam_stress"], "learner", 15, "cy", london(2026, 11, 28, 2, 0))
-    text = format_contacts(found, "cy")
+    found = match(
+        directory, ["exam_stress"], "learner", 15, Language.CY, london(2026, 11, 28, 2, 0)
+    )
+    text = format_contacts(found, Language.CY)
     assert "Meic:" in text
     assert "ar gau nawr, yn agor ddydd Sadwrn am 08:00" in text
-    english = format_contacts(found, "en")
+    english = format_contacts(found, Language.EN)
     assert "closed now, opens Saturday at 08:00" in english
     # an unverified service without a number says so, and is described rather than left blank
     assert "Cwnsela am ddim yn yr ysgol" in text
@@ -133,7 +142,7 @@ def test_staff_crisis_contacts(directory: Directory) -> None:
     found = [
         m.service_id
         for m in crisis_contacts(
-            directory, london(2026, 11, 25, 2, 0), "en", None, audience="staff"
+            directory, london(2026, 11, 25, 2, 0), Language.EN, None, audience="staff"
         )
     ]
     assert found == ["emergency-999", "samaritans", "shout", "call", "education-support"]

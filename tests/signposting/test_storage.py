@@ -8,18 +8,14 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from llais.errors import NotFoundError
-from signposting.contacts import (
-    NewSchoolContact,
-    add_school_contact,
-    list_school_contacts,
-    remove_school_contact,
-    resolve_school,
-)
+from core.errors import NotFoundError
+from llais.contacts import add_school_contact, list_school_contacts, remove_school_contact
+from llais.directory import load_directory, save_document
+from signposting.contacts import NewSchoolContact
 from signposting.directory import SEED_PATH, read_document
-from signposting.store import load_directory, save_document
 from storage import AsyncSession
 from storage.models import EnrolmentCode, School
+from storage.repo.schools import resolve_school
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from llais.errors import ConfigurationError
+from core.errors import ConfigurationError
 from signposting.wellbeing import FIVE_WAYS_PATH, five_ways, load_five_ways
 
 

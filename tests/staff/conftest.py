@@ -12,15 +12,15 @@ import pytest
 from telegram.ext import AIORateLimiter
 
 from bot.telegram import TelegramApp, build_application, run_polling_until
-from llais.channel import ConversationHandler
-from llais.settings import Settings
+from core.channel import Channel, ConversationHandler
+from core.settings import Settings
 from nlu.builtin import BuiltinBackend
 from nlu.training_data import load_training_data
 from tests.support.botapi_double import BotApiDouble
 
 SECRET = "staff-test-secret-key-long-enough"
 STAFF_TOKEN = "987654321:LLAIS-STAFF-TEST-TOKEN-not-real"
-STAFF_CHANNEL = "staff-telegram"
+STAFF_CHANNEL = Channel.STAFF_TELEGRAM
 
 
 class Clock:
@@ -91,7 +91,7 @@ def bot_for(
         double.token,
         config,
         handler,
-        channel=STAFF_CHANNEL if staff else "telegram",
+        channel=STAFF_CHANNEL if staff else Channel.TELEGRAM,
         bot_kind="staff" if staff else "learner",
         rate_limiter=AIORateLimiter(max_retries=0),
     )

@@ -7,13 +7,8 @@ from sqlalchemy import func, select
 
 from llais.app import App
 from llais.pseudonym import person_ref
-from storage.models import (
-    SafeguardingAlert,
-    StaffAddress,
-    StaffCheckin,
-    StaffCheckinAnswer,
-    StaffMember,
-)
+from storage.models import Checkin as StaffCheckin
+from storage.models import CheckinAnswer, Person, ReplyAddress, SafeguardingAlert
 from tests.staff.conftest import SECRET, STAFF_CHANNEL, bot_for, link_staff, polling, turn
 from tests.support.botapi_double import BotApiDouble
 
@@ -36,12 +31,12 @@ async def test_a_member_of_staff_links_and_checks_in(app: App, staff_api: BotApi
     assert "Education Support" not in thanks  # not a low check-in: no services pushed
     ref = person_ref(SECRET, STAFF_CHANNEL, str(TEACHER))
     async with app.sessions() as session:
-        member = await session.get(StaffMember, ref)
+        member = await session.get(Person, ref)
         checkin = await session.scalar(select(StaffCheckin))
-        answers = (await session.scalars(select(StaffCheckinAnswer))).all()
-        addresses = await session.scalar(select(func.count()).select_from(StaffAddress))
+        answers = (await session.scalars(select(CheckinAnswer))).all()
+        addresses = await session.scalar(select(func.count()).select_from(ReplyAddress))
     assert member is not None and member.role == "staff" and member.school_id is not None
-    assert checkin is not None and checkin.staff_ref == ref
+    assert checkin is not None and checkin.person_ref == ref and checkin.audience == "staff"
     assert (checkin.school_id, checkin.lowest_well) == (member.school_id, "creative")
     assert sorted((a.domain, a.value) for a in answers) == [
         ("financial", 5),
@@ -105,8 +100,8 @@ async def test_a_dsl_links_with_the_dsl_code_and_a_learner_code_is_refused(
     assert "designated safeguarding lead" in mydata and "id of this chat" in mydata
     ref = person_ref(SECRET, STAFF_CHANNEL, str(DSL))
     async with app.sessions() as session:
-        member = await session.get(StaffMember, ref)
-        address = await session.get(StaffAddress, ref)
+        member = await session.get(Person, ref)
+        address = await session.get(ReplyAddress, (ref, STAFF_CHANNEL))
     assert member is not None and member.role == "dsl" and member.linked_at is not None
     assert address is not None and address.chat_id == str(DSL)
 
@@ -121,6 +116,6 @@ async def test_delete_erases_a_dsl_and_stops_alerts_reaching_them(
 
     assert "Done" in done
     async with app.sessions() as session:
-        members = await session.scalar(select(func.count()).select_from(StaffMember))
-        addresses = await session.scalar(select(func.count()).select_from(StaffAddress))
+        members = await session.scalar(select(func.count()).select_from(Person))
+        addresses = await session.scalar(select(func.count()).select_from(ReplyAddress))
     assert (members, addresses) == (0, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from llais.channel import ConversationHandler, Inbound, InboundKind, Reply
+from core.channel import Channel, ConversationHandler, Inbound, InboundKind, Reply
 
 
 @dataclass
@@ -14,7 +14,7 @@ class PlayedLearner:
 
     handler: ConversationHandler
     user_id: str = "1001"
-    channel: str = "telegram"
+    channel: Channel = Channel.TELEGRAM
     last: list[Reply] = field(default_factory=list)
 
     async def _send(

@@ -1,4 +1,4 @@
-"""Issue 8 on the detector side: not feeling safe, neutral text, context, spans, check band, length."""
+"""Issue 8, detector side: not feeling safe, neutral text, context, spans, check band, length."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding import (
-    CATEGORIES,
     CueSpan,
     RiskAssessment,
-    RiskLevel,
     RiskModel,
     SafeguardingDetector,
     normalise,
@@ -54,7 +53,7 @@ def detector(model_dir: Path) -> SafeguardingDetector:
 def test_not_feeling_safe_is_a_high_concern_in_both_languages(text: str) -> None:
     risk = RULES.assess(text)
     assert risk.level >= RiskLevel.HIGH, text
-    assert "abuse" in risk.categories
+    assert Category.ABUSE in risk.categories
 
 
 @pytest.mark.parametrize("text", ["i am not safe right now", "dw i ddim yn ddiogel nawr"])
@@ -104,7 +103,8 @@ def test_counting_money_is_not_means() -> None:
 
 
 NEUTRAL = ["hi", "hello", "ok", "thanks", "ty", "no", "yes", "👍", "😊", "DEMO-Y10", "8/10",
-           "helo", "diolch", "iawn", "ia", "na", "dw i'n hapus", "bore da", "dwi'n iawn"]  # fmt: skip
+           "helo", "diolch", "iawn", "ia", "na", "dw i'n hapus", "bore da",
+           "dwi'n iawn"]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", NEUTRAL)
@@ -227,15 +227,15 @@ def test_check_band_asks_below_a_concern_and_only_there(model_dir: Path) -> None
     model.thresholds = asking
     detector = SafeguardingDetector(model)
     risk = detector.assess("things at home have been weird lately")
-    assert risk.level == RiskLevel.LOW and risk.check in CATEGORIES
+    assert risk.level == RiskLevel.LOW and risk.check in set(Category)
     assert detector.assess("my dad hits me").check is None  # a concern: no question
 
 
 def test_a_check_is_dropped_once_a_concern_is_raised() -> None:
-    check = RiskAssessment(RiskLevel.LOW, (), (), check="abuse")
-    concern = RiskAssessment(RiskLevel.HIGH, ("abuse",), ("x",), spans=(CueSpan(0, 1, "x"),))
+    check = RiskAssessment(RiskLevel.LOW, (), (), check=Category.ABUSE)
+    concern = RiskAssessment(RiskLevel.HIGH, (Category.ABUSE,), ("x",), spans=(CueSpan(0, 1, "x"),))
     assert check.raised_with(concern).check is None
-    assert check.raised_with(check).check == "abuse"
+    assert check.raised_with(check).check is Category.ABUSE
     assert check.raised_with(concern).spans == (CueSpan(0, 1, "x"),)
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from nlu.safeguarding import CATEGORIES, RiskLevel, SafeguardingDetector, train_model
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding import SafeguardingDetector, train_model
 
 HELDOUT = Path(__file__).resolve().parents[2] / "data" / "heldout" / "risk.jsonl"
 KINDS = {"direct", "obfuscated", "slang", "third_party", "welsh_mutation", "code_switch",
@@ -27,7 +28,7 @@ def load_heldout() -> list[dict[str, object]]:
         assert set(row) == {"id", "text", "lang", "level", "categories", "kind"}, row
         assert row["lang"] in ("en", "cy") and row["kind"] in KINDS, row
         RiskLevel.parse(str(row["level"]))
-        assert set(row["categories"]) <= set(CATEGORIES), row
+        assert set(row["categories"]) <= set(Category), row
     return rows
 
 

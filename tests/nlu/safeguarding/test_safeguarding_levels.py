@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from nlu.safeguarding import CATEGORIES, NONE_ASSESSMENT, RiskAssessment, RiskLevel
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding import NONE_ASSESSMENT, RiskAssessment
 
 
 def test_labels_round_trip_through_parse() -> None:
@@ -22,7 +23,7 @@ def test_parse_rejects_unknown_labels() -> None:
 
 
 def test_categories_are_the_ten_from_the_reference_page() -> None:
-    assert CATEGORIES == (
+    assert tuple(Category) == (
         "suicide", "self_harm", "abuse", "domestic_abuse", "exploitation",
         "bullying", "substance", "eating", "running_away", "harm_others",
     )  # fmt: skip
@@ -36,8 +37,10 @@ def test_is_concern_from_medium_up() -> None:
 
 def test_raised_with_never_lowers_and_unions() -> None:
     for a, b in itertools.product(RiskLevel, repeat=2):
-        first = RiskAssessment(a, ("suicide",), ("kms",))
-        second = RiskAssessment(b, ("bullying", "abuse"), ("model:bullying", "kms"), True)
+        first = RiskAssessment(a, (Category.SUICIDE,), ("kms",))
+        second = RiskAssessment(
+            b, (Category.BULLYING, Category.ABUSE), ("model:bullying", "kms"), True
+        )
         combined = first.raised_with(second)
         assert combined.level == max(a, b)
         assert combined.level >= first.level and combined.level >= second.level
@@ -47,6 +50,6 @@ def test_raised_with_never_lowers_and_unions() -> None:
 
 
 def test_raised_with_none_keeps_the_assessment() -> None:
-    high = RiskAssessment(RiskLevel.HIGH, ("abuse",), ("abuse:physical",))
+    high = RiskAssessment(RiskLevel.HIGH, (Category.ABUSE,), ("abuse:physical",))
     assert high.raised_with(NONE_ASSESSMENT) == high
     assert NONE_ASSESSMENT.raised_with(high) == high

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding import (
     NONE_ASSESSMENT,
     RiskAssessment,
-    RiskLevel,
     RiskModel,
     SafeguardingDetector,
     normalise,
@@ -139,7 +139,7 @@ def test_fusion_never_lowers_the_rules(text: str) -> None:
 
 
 def test_fusion_raises_what_the_rules_missed() -> None:
-    answer = RiskAssessment(RiskLevel.MEDIUM, ("bullying",), ("model:bullying",))
+    answer = RiskAssessment(RiskLevel.MEDIUM, (Category.BULLYING,), ("model:bullying",))
     fused = SafeguardingDetector(FixedModel(answer)).assess("they all ignore me on purpose")
     assert fused.level == RiskLevel.MEDIUM
     assert fused.categories == ("bullying",)

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from nlu.safeguarding import RiskAssessment, RiskLevel, SafeguardingDetector
+from core.vocabulary import RiskLevel
+from nlu.safeguarding import RiskAssessment, SafeguardingDetector
 
 DETECTOR = SafeguardingDetector()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.safeguarding import RiskLevel, SafeguardingDetector
+from core.vocabulary import RiskLevel
+from nlu.safeguarding import SafeguardingDetector
 
 DETECTOR = SafeguardingDetector()
 L = RiskLevel

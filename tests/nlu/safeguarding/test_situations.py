@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from nlu.safeguarding import RiskLevel, SafeguardingDetector, normalise
+from core.vocabulary import RiskLevel
+from nlu.safeguarding import SafeguardingDetector, normalise
 from nlu.safeguarding.rules import assess_rules
 from nlu.safeguarding.situations import (
     CUE_PREFIX,

@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.vocabulary import Category
 from nlu.builtin import BuiltinBackend
-from nlu.safeguarding import CATEGORIES
 from nlu.safeguarding.normalise import normalise
 
 REPO = Path(__file__).resolve().parents[3]
@@ -208,7 +208,7 @@ def test_rows_have_valid_labels(name: str) -> None:
         concern = row.level in ("medium", "high", "critical")
         if row.level not in LEVELS or row.text != row.text.strip() or not row.text:
             wrong.append(row)
-        elif concern != (row.category in CATEGORIES) or (not concern and row.category):
+        elif concern != (row.category in set(Category)) or (not concern and row.category):
             wrong.append(row)
         elif concern and row.level not in ALLOWED[row.category]:
             wrong.append(row)
@@ -224,9 +224,9 @@ def test_sizes_and_mix(training: list[Row], calibration: list[Row]) -> None:
         assert levels["low"] >= 0.05 * len(rows), levels
         assert levels["critical"] >= 0.05 * len(rows), levels
         categories = Counter(r.category for r in rows if r.category)
-        assert all(categories[c] >= floor for c in CATEGORIES), categories
+        assert all(categories[c] >= floor for c in Category), categories
         others = {r.category for r in rows if r.about_other and r.category}
-        assert others == set(CATEGORIES), set(CATEGORIES) - others
+        assert others == set(Category), set(Category) - others
         concerns = [r for r in rows if r.category]
         assert sum(r.about_other for r in concerns) >= 0.08 * len(concerns)
 

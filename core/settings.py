@@ -1,0 +1,90 @@
+"""The one settings object: variables prefixed ``LLAIS_`` and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.vocabulary import Audience, RiskLevel
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class NluBackend(StrEnum):
+    BUILTIN = "builtin"
+    RASA = "rasa"
+
+
+class Settings(BaseSettings):
+    """Everything Llais can be configured with; built once in the entry point and passed in."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LLAIS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./llais.db"
+    learner_bot_token: SecretStr | None = None
+    staff_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None  # set to use a webhook instead of polling
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    telegram_poll_interval: float = 0.0
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    demo: bool = False
+    timezone: str = "Europe/London"
+    log_level: str = "INFO"
+
+    nlu_backend: NluBackend = NluBackend.BUILTIN
+    nlu_model_dir: Path = Path("var/nlu-model")
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: SecretStr | None = None
+    rasa_timeout: float = Field(default=1.5, gt=0)
+
+    # the authority's own safeguarding contact, alerted for learners without a school
+    authority_safeguarding_contact: str = "Authority safeguarding team"
+    alert_ack_minutes_high: int = Field(default=15, gt=0)
+    alert_ack_minutes_medium: int = Field(default=240, gt=0)
+    # how often the staff bot delivers new alerts and escalates unacknowledged ones
+    alert_poll_seconds: float = Field(default=10.0, gt=0)
+    free_text_retention_days: int = Field(default=30, gt=0)
+    suppression_k: int = Field(default=10, ge=2)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/London)") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if not self.demo and (secret == PLACEHOLDER_SECRET or len(secret) < 16):
+            raise ValueError(
+                "LLAIS_SECRET_KEY must be set to a long random value (at least 16 characters); "
+                "the placeholder is only allowed with LLAIS_DEMO=true"
+            )
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        """The authority's time zone, for opening hours and quiet hours."""
+        return ZoneInfo(self.timezone)
+
+    def ack_minutes(self, level: RiskLevel) -> int:
+        """How long an alert at ``level`` may wait for acknowledgement before escalating."""
+        return self.alert_ack_minutes_high if level.urgent else self.alert_ack_minutes_medium
+
+    def token(self, audience: Audience) -> str | None:
+        """The bot token for the audience's bot, or None when that bot is not configured."""
+        secret = self.learner_bot_token if audience is Audience.LEARNER else self.staff_bot_token
+        return secret.get_secret_value() if secret else None

@@ -1,0 +1,177 @@
+"""People (learners and staff), their check-ins and moods, and where to reach them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, func, select
+
+from core.thresholds import checkin_mean_is_low, mood_is_low
+from core.vocabulary import Audience, SpiceWell, StaffRole
+from flows.effects import CheckinItem
+from storage.db import AsyncSession
+from storage.models import (
+    Checkin,
+    CheckinAnswer,
+    ContactRequest,
+    ConversationStateRow,
+    MoodLog,
+    Person,
+    ReplyAddress,
+    SafeguardingAlert,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """Counts of what is stored about a person, for ``/mydata``."""
+
+    checkins: int
+    moods: int
+    notes: int  # check-in comments and mood notes
+    alerts: int  # safeguarding records about them (kept when they erase their data)
+    address: bool  # whether a chat id is kept
+
+
+async def get_person(session: AsyncSession, *, ref: str) -> Person | None:
+    """The person with this reference, or None."""
+    return await session.get(Person, ref)
+
+
+async def create_person(
+    session: AsyncSession, *, ref: str, audience: Audience, channel: str, now: datetime
+) -> Person:
+    """Record a new pseudonymous person (a member of staff starts in the plain staff role)."""
+    role = StaffRole.STAFF if audience is Audience.STAFF else None
+    person = Person(
+        ref=ref, audience=audience, channel=channel, role=role, stopped=False, created_at=now
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def keep_address(
+    session: AsyncSession, *, person: Person, channel: str, chat_id: str
+) -> None:
+    """Remember where to reach the person, apart from voice data.
+
+    Learners are answered where they wrote; a member of staff's chat id is kept only while
+    their role receives safeguarding alerts, and forgotten otherwise.
+    """
+    if person.audience is Audience.STAFF and not (person.role and person.role.receives_alerts):
+        await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == person.ref))
+        return
+    address = await session.get(ReplyAddress, (person.ref, channel))
+    if address is None:
+        session.add(ReplyAddress(person_ref=person.ref, channel=channel, chat_id=chat_id))
+    elif address.chat_id != chat_id:
+        address.chat_id = chat_id
+
+
+async def save_checkin(
+    session: AsyncSession,
+    *,
+    person: Person,
+    answers: Sequence[CheckinItem],
+    comment: str | None,
+    lowest_well: SpiceWell | None,
+    now: datetime,
+) -> Checkin:
+    """Store a check-in with the person's audience and current school, and its answers."""
+    checkin = Checkin(
+        person_ref=person.ref,
+        audience=person.audience,
+        school_id=person.school_id,
+        completed_at=now,
+        comment=comment,
+        lowest_well=lowest_well,
+    )
+    session.add(checkin)
+    await session.flush()
+    session.add_all(
+        CheckinAnswer(
+            checkin_id=checkin.id,
+            person_ref=person.ref,
+            domain=answer.domain,
+            item_id=answer.item_id,
+            value=answer.value,
+            answered_at=now,
+        )
+        for answer in answers
+    )
+    return checkin
+
+
+async def checkin_count(session: AsyncSession, *, ref: str) -> int:
+    """How many check-ins the person has completed."""
+    count = await session.scalar(select(func.count()).where(Checkin.person_ref == ref))
+    return int(count or 0)
+
+
+async def held(session: AsyncSession, *, ref: str) -> Held:
+    """Counts of what is stored about the person."""
+
+    async def count(*where: ColumnElement[bool]) -> int:
+        return int(await session.scalar(select(func.count()).where(*where)) or 0)
+
+    return Held(
+        checkins=await checkin_count(session, ref=ref),
+        moods=await count(MoodLog.learner_ref == ref),
+        notes=await count(Checkin.person_ref == ref, Checkin.comment.is_not(None))
+        + await count(MoodLog.learner_ref == ref, MoodLog.note.is_not(None)),
+        alerts=await count(SafeguardingAlert.learner_ref == ref),
+        address=await count(ReplyAddress.person_ref == ref) > 0,
+    )
+
+
+async def low_streak(session: AsyncSession, *, ref: str, window: int = 10) -> int:
+    """How many of the learner's latest check-ins and moods in a row were low."""
+    moods = (
+        await session.execute(
+            select(MoodLog.logged_at, MoodLog.score)
+            .where(MoodLog.learner_ref == ref)
+            .order_by(MoodLog.logged_at.desc())
+            .limit(window)
+        )
+    ).all()
+    checkins = (
+        await session.execute(
+            select(Checkin.completed_at, func.avg(CheckinAnswer.value))
+            .join(CheckinAnswer, CheckinAnswer.checkin_id == Checkin.id)
+            .where(Checkin.person_ref == ref)
+            .group_by(Checkin.id, Checkin.completed_at)
+            .order_by(Checkin.completed_at.desc())
+            .limit(window)
+        )
+    ).all()
+    events = sorted(
+        [(at, mood_is_low(score)) for at, score in moods]
+        + [(at, checkin_mean_is_low(float(mean))) for at, mean in checkins],
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    streak = 0
+    for _, low in events:
+        if not low:
+            break
+        streak += 1
+    return streak
+
+
+async def erase_person(session: AsyncSession, *, ref: str) -> None:
+    """Erase the person's voice data, state, requests, addresses and account.
+
+    Safeguarding alerts about a learner stay (they follow the school's safeguarding policy).
+    """
+    await session.execute(
+        delete(ConversationStateRow).where(ConversationStateRow.person_ref == ref)
+    )
+    await session.execute(delete(CheckinAnswer).where(CheckinAnswer.person_ref == ref))
+    await session.execute(delete(Checkin).where(Checkin.person_ref == ref))
+    await session.execute(delete(MoodLog).where(MoodLog.learner_ref == ref))
+    await session.execute(delete(ContactRequest).where(ContactRequest.learner_ref == ref))
+    await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == ref))
+    await session.execute(delete(Person).where(Person.ref == ref))
