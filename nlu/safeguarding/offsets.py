@@ -17,6 +17,8 @@ from functools import lru_cache
 from nlu.safeguarding.normalise import normalise
 
 _TOKEN = re.compile(r"\S+")
+_DIFFLIB_WORDS = 400  # longer texts are aligned by a linear walk
+_LOOKAHEAD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,34 @@ def _align(
     token_spans: list[tuple[int, int]],
     length: int,
 ) -> list[tuple[int, int]]:
-    """Line up the two word lists; unmatched words map to the original tokens between matches."""
+    """Line up the two word lists; unmatched words map to the original tokens between matches.
+
+    Short texts use ``difflib``; long ones a linear walk that resynchronises on the next equal
+    word within a short look-ahead, so a huge message never costs quadratic time.
+    """
+    if len(norm_words) <= _DIFFLIB_WORDS:
+        return _align_difflib(norm_words, token_words, token_spans, length)
+    spans: list[tuple[int, int]] = []
+    j = 0
+    for word in norm_words:
+        ahead = token_words[j : j + _LOOKAHEAD]
+        if word in ahead:
+            k = j + ahead.index(word)
+            spans.append(token_spans[k] if k == j else (token_spans[j][0], token_spans[k][1]))
+            j = k + 1
+        elif j < len(token_spans):
+            spans.append(token_spans[j])  # a joined or split word: the token where we stand
+        else:
+            spans.append((token_spans[-1][0], length) if token_spans else (0, length))
+    return spans
+
+
+def _align_difflib(
+    norm_words: list[str],
+    token_words: list[str],
+    token_spans: list[tuple[int, int]],
+    length: int,
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int] | None] = [None] * len(norm_words)
     matcher = SequenceMatcher(a=norm_words, b=token_words, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
