@@ -24,6 +24,7 @@ SYNONYM_MAPPER: Final = "EntitySynonymMapper"
 ASK_HELP: Final = "ask_help"
 ASK_SERVICES: Final = "ask_services"
 FEELING_LOW: Final = "feeling_low"
+TALK_TO_SCHOOL: Final = "talk_to_school"  # asking for someone at school: help-seeking
 FALLBACK_INTENT: Final = "nlu_fallback"  # what Rasa calls a message no intent fits
 
-HELP_INTENTS: Final = frozenset({ASK_HELP, ASK_SERVICES})
+HELP_INTENTS: Final = frozenset({ASK_HELP, ASK_SERVICES, TALK_TO_SCHOOL})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -46,9 +47,15 @@ class Understander:
         self.backend = backend
         self._backend_timeout = backend_timeout
 
-    async def understand(self, text: str, language_hint: Language | None = None) -> Understanding:
-        """Assess risk first, then intent; a failing backend never costs the risk assessment."""
-        risk = self.detector.assess(text)
+    async def understand(
+        self, text: str, language_hint: Language | None = None, context: Sequence[str] = ()
+    ) -> Understanding:
+        """Assess risk first, then intent; a failing backend never costs the risk assessment.
+
+        ``context`` is the learner's previous messages in this session, oldest first; the
+        detector reads the message with them (see ``SafeguardingDetector.assess``).
+        """
+        risk = self.detector.assess(text, context)
         try:
             async with asyncio.timeout(self._backend_timeout):
                 result = await self.backend.parse(text, language_hint)

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from core.vocabulary import RiskLevel
-from nlu.safeguarding.levels import RiskAssessment
+from nlu.safeguarding.levels import CueSpan, RiskAssessment
 from nlu.safeguarding.model import RiskModel
+from nlu.safeguarding.neutral import is_neutral
 from nlu.safeguarding.normalise import normalise
-from nlu.safeguarding.rules import assess_rules
+from nlu.safeguarding.offsets import offset_map
+from nlu.safeguarding.rules import assess_rules, find_hits, is_urgent
 from nlu.safeguarding.situations import assess_situations
 
 logger = logging.getLogger(__name__)
 
 # Returned if assessment itself fails: a gentle check is safer than silence.
 _FAILED = RiskAssessment(level=RiskLevel.MEDIUM, categories=(), cues=("detector_error",))
+CONTEXT_CUE = "context"
+MAX_CONTEXT = 3  # earlier messages of the session that are read with this one
+_JOIN = "\n"
 
 
 class SafeguardingDetector:
@@ -37,17 +44,70 @@ class SafeguardingDetector:
         """Return True when a trained model backs up the rules."""
         return self._model is not None
 
-    def assess(self, text: str) -> RiskAssessment:
-        """Return the risk level, categories and cues for ``text``."""
+    def assess(self, text: str, context: Sequence[str] = ()) -> RiskAssessment:
+        """Return the risk level, categories, cues and cue spans for ``text``.
+
+        ``context`` is the learner's previous messages in this session, oldest first (the last
+        three are used). The message joined with its context counts only when that is graded
+        higher than the message alone and than every context message alone; it then carries
+        the cue "context".
+        """
         try:
-            norm = normalise(text)
-            result = assess_rules(norm).raised_with(assess_situations(norm))
-            if self._model is not None:
-                result = result.raised_with(self._model.assess(norm))
-            return result
+            alone = self._assess_one(text)
+            earlier = [str(c) for c in context][-MAX_CONTEXT:]
+            if not earlier:
+                return alone
+            joined_text = _JOIN.join([*earlier, text])
+            joint = self._assess_one(joined_text)
+            if not all(_rank(joint) > _rank(self._assess_one(c)) for c in earlier):
+                return alone
+            if _rank(joint) <= _rank(alone):
+                return alone
+            return _for_last_message(joint, len(joined_text) - len(text), len(text))
         except Exception as exc:  # the detector must answer whatever it is given
             # type only: a traceback or exception message could quote the learner's text
             logger.error(
                 "safeguarding assessment failed (%s); returning a gentle check", type(exc).__name__
             )
             return _FAILED
+
+    def _assess_one(self, text: str) -> RiskAssessment:
+        """Assess one text, with spans as offsets into ``text``."""
+        if not isinstance(text, str):
+            text = str(text)
+        norm = normalise(text)
+        hits = find_hits(norm)
+        result = assess_rules(norm, hits).raised_with(assess_situations(norm))
+        if self._model is not None and not is_neutral(norm, text):
+            located = result.level >= RiskLevel.MEDIUM and bool(result.spans)
+            model = self._model.assess(norm, urgent=is_urgent(hits), spans=not located)
+            result = result.raised_with(model)
+        if result.level < RiskLevel.MEDIUM:
+            return replace(result, spans=())
+        mapping = offset_map(text)
+        spans = []
+        for span in result.spans:
+            start, end = mapping.original(span.start, span.end)
+            spans.append(CueSpan(start, end, span.cue))
+        return replace(result, spans=tuple(dict.fromkeys(spans)))
+
+
+def _rank(risk: RiskAssessment) -> tuple[RiskLevel, bool]:
+    """Order assessments by level, and a check question above nothing at the same level."""
+    return (risk.level, risk.check is not None)
+
+
+def _for_last_message(joint: RiskAssessment, offset: int, length: int) -> RiskAssessment:
+    """Keep the joint result for the last message: its spans shifted into it, cue "context"."""
+    spans = [
+        CueSpan(s.start - offset, s.end - offset, s.cue)
+        for s in joint.spans
+        if s.end > offset and s.start >= offset
+    ]
+    if joint.level >= RiskLevel.MEDIUM:
+        spans.append(CueSpan(0, length, CONTEXT_CUE))
+    return replace(
+        joint,
+        cues=tuple(dict.fromkeys((*joint.cues, CONTEXT_CUE))),
+        spans=tuple(dict.fromkeys(spans)),
+    )

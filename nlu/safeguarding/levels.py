@@ -8,21 +8,43 @@ from core.vocabulary import Category, RiskLevel
 
 
 @dataclass(frozen=True, slots=True)
+class CueSpan:
+    """Where a cue was found: offsets into the original text (best effort) and the cue label."""
+
+    start: int
+    end: int
+    cue: str
+
+
+@dataclass(frozen=True, slots=True)
 class RiskAssessment:
-    """What the detector found in one message: level, categories and short cue labels."""
+    """What the detector found in one message: level, categories and short cue labels.
+
+    ``spans`` locate the cues in the message (so an excerpt can be centred on one); ``check``
+    names the most likely category when the level is below a concern but something may be
+    wrong, so the conversation can ask one gentle check question.
+    """
 
     level: RiskLevel
     categories: tuple[Category, ...]
     cues: tuple[str, ...]
     about_other: bool = False
+    spans: tuple[CueSpan, ...] = ()
+    check: Category | None = None
 
     def raised_with(self, other: RiskAssessment) -> RiskAssessment:
-        """Combine with ``other``: the higher level, and the union of categories and cues."""
+        """Combine with ``other``: the higher level, and the union of categories, cues, spans.
+
+        A check question is kept only while the combined level is below a concern.
+        """
+        level = max(self.level, other.level)
         return RiskAssessment(
-            level=max(self.level, other.level),
+            level=level,
             categories=tuple(sorted(set(self.categories) | set(other.categories))),
             cues=tuple(dict.fromkeys(self.cues + other.cues)),
             about_other=self.about_other or other.about_other,
+            spans=tuple(dict.fromkeys(self.spans + other.spans)),
+            check=None if level >= RiskLevel.MEDIUM else (self.check or other.check),
         )
 
     @property

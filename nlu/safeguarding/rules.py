@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from core.vocabulary import Category, RiskLevel
-from nlu.safeguarding.levels import NONE_ASSESSMENT, RiskAssessment
+from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.spec import FLAG_KINDS, Rule, load_rules
 
 RULES: tuple[Rule, ...] = tuple(load_rules())
@@ -136,15 +136,26 @@ def _with_level(hit: Hit, level: RiskLevel) -> Hit:
     return Hit(hit.rule, level, hit.other, hit.start, hit.end, hit.text)
 
 
-def assess_rules(norm: str) -> RiskAssessment:
-    """Assess the matching form ``norm`` with the rules alone."""
-    hits = find_hits(norm)
+URGENT_FLAGS = frozenset({"means", "possession", "plan", "future", "now"})
+
+
+def is_urgent(hits: list[Hit]) -> bool:
+    """Return True when a hit names a method, means, plan, time or danger now."""
+    return any(h.rule.kind in URGENT_FLAGS for h in hits)
+
+
+def assess_rules(norm: str, hits: list[Hit] | None = None) -> RiskAssessment:
+    """Assess the matching form ``norm`` with the rules alone (``hits`` if already found).
+
+    Spans are offsets into ``norm``: the detector maps them back to the original text.
+    """
+    hits = find_hits(norm) if hits is None else hits
     if not hits:
         return NONE_ASSESSMENT
     flags = {h.rule.kind for h in hits if h.rule.kind in FLAG_KINDS}
     plans = {h.text for h in hits if h.rule.kind == "plan"}
     scored = [h for h in hits if h.rule.kind not in FLAG_KINDS]
-    blocked = bool(flags & {"means", "possession", "plan", "future", "now"}) or any(
+    blocked = bool(flags & URGENT_FLAGS) or any(
         h.rule.kind in ("critical", "disclosure") for h in scored
     )
     scored = [_adjust(h, norm, blocked) for h in scored]
@@ -161,11 +172,16 @@ def assess_rules(norm: str) -> RiskAssessment:
     if top >= RiskLevel.MEDIUM:
         cues += [f"{h.rule.kind}:{h.rule.cue}" for h in hits if h.rule.kind in FLAG_KINDS]
     categories = sorted({h.rule.category for h in shown if h.rule.category})
+    spans = [CueSpan(h.start, h.end, h.rule.cue) for h in shown]
+    if top >= RiskLevel.MEDIUM:
+        spans += [CueSpan(h.start, h.end, f"{h.rule.kind}:{h.rule.cue}") for h in hits
+                  if h.rule.kind in FLAG_KINDS]  # fmt: skip
     return RiskAssessment(
         level=top,
         categories=tuple(categories),
         cues=tuple(dict.fromkeys(cues)),
         about_other=bool(said) and all(h.other for h in said),
+        spans=tuple(dict.fromkeys(spans)),
     )
 
 

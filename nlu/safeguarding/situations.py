@@ -26,10 +26,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.vocabulary import Category, RiskLevel
-from nlu.safeguarding.levels import NONE_ASSESSMENT, RiskAssessment
+from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.spec import compile_source, expand
 
-SITUATION_FILES = ("situations_en.yml", "situations_cy.yml")
+SITUATION_FILES = ("situations_en.yml", "situations_cy.yml", "situations_safety.yml")
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
 # no first person in between: "my friend just took 30 tablets", "mae mrawd wedi llyncu'r pils".
@@ -169,9 +169,16 @@ def assess_situations(norm: str) -> RiskAssessment:
     found = find_situations(norm)
     if not found:
         return NONE_ASSESSMENT
+    spans = []
+    for situation in found:
+        for pattern in situation.all_of:
+            match = pattern.search(norm)
+            if match is not None:
+                spans.append(CueSpan(match.start(), match.end(), CUE_PREFIX + situation.cue))
     return RiskAssessment(
         level=max(s.level for s in found),
         categories=tuple(sorted({s.category for s in found})),
         cues=tuple(dict.fromkeys(CUE_PREFIX + s.cue for s in found)),
         about_other=any(s.is_about_other(norm) for s in found),
+        spans=tuple(dict.fromkeys(spans)),
     )

@@ -38,22 +38,26 @@ Row = dict[str, Any]
 Test = Callable[[Row], bool]
 
 # Floors: measured hits minus a small margin (about 2-3 points, or one message for a category).
-CONCERN_RECALL_FLOOR = {"all": 0.76, "en": 0.75, "cy": 0.76}  # measured 0.785 / 0.780 / 0.790
-CRITICAL_HIGH_FLOOR = 0.52  # measured 0.554 (31/56)
-HIGH_HIGH_FLOOR = 0.80  # measured 0.826 (57/69)
-FALSE_ALARM_CEILING = 0.05  # measured 0.023 (3/130) on figurative + everyday
-LOW_FALSE_ALARM_CEILING = 0.10  # measured 0.060 (3/50) on plain distress
-CATEGORY_HITS_FLOOR = {  # measured hits (of n) minus one; running_away minus one of 7
-    "abuse": 15,  # 16/17
-    "bullying": 11,  # 12/16
-    "domestic_abuse": 4,  # 5/8
-    "eating": 5,  # 6/10
-    "exploitation": 10,  # 11/14
-    "harm_others": 6,  # 7/9
+# Raised on 2026-12-01 after issue 8 (two-head model, wider rules; this set had been tuned on
+# before, so these figures overstate unseen wording): recall 166/172 = 0.965 (en 88/91 = 0.967,
+# cy 78/81 = 0.963); critical >= high 55/56; high >= high 68/69; false alarms on figurative +
+# everyday 5/130 = 0.038 (was 3/130: the model adds two); distress alarms 1/50.
+CONCERN_RECALL_FLOOR = {"all": 0.94, "en": 0.94, "cy": 0.94}
+CRITICAL_HIGH_FLOOR = 0.94  # measured 0.982 (55/56)
+HIGH_HIGH_FLOOR = 0.95  # measured 0.986 (68/69)
+FALSE_ALARM_CEILING = 0.05  # measured 0.038 (5/130) on figurative + everyday
+LOW_FALSE_ALARM_CEILING = 0.06  # measured 0.020 (1/50) on plain distress
+CATEGORY_HITS_FLOOR = {  # measured hits (of n) minus one
+    "abuse": 16,  # 17/17
+    "bullying": 13,  # 14/16
+    "domestic_abuse": 7,  # 8/8
+    "eating": 8,  # 9/10
+    "exploitation": 13,  # 14/14
+    "harm_others": 8,  # 9/9
     "running_away": 6,  # 7/7
-    "self_harm": 17,  # 18/20
-    "substance": 10,  # 11/15
-    "suicide": 46,  # 48/64
+    "self_harm": 19,  # 20/20
+    "substance": 13,  # 14/15
+    "suicide": 61,  # 62/64
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 from core.settings import NluBackend as BackendKind
@@ -25,9 +26,9 @@ class RecordingDetector:
         self._detector = detector
         self._log = log
 
-    def assess(self, text: str):  # type: ignore[no-untyped-def]
+    def assess(self, text: str, context: Sequence[str] = ()):  # type: ignore[no-untyped-def]
         self._log.append("detector")
-        return self._detector.assess(text)
+        return self._detector.assess(text, context)
 
 
 class BrokenBackend:
@@ -96,10 +97,15 @@ async def test_confident_low_mood_raises_none_to_low(
 
 
 async def test_help_seeking_from_intent_in_both_languages(understander: Understander) -> None:
-    for text in ("can i talk to someone at school", "ga i siarad efo rhywun yn yr ysgol"):
+    for text in ("can someone help me", "all rhywun fy helpu i"):
         understanding = await understander.understand(text)
         assert understanding.nlu.intent == "ask_help", text
         assert understanding.help_seeking, text
+    for text in ("i want to talk to someone at school", "dw i isio siarad efo rhywun yn yr ysgol"):
+        understanding = await understander.understand(text)
+        assert understanding.nlu.intent == "talk_to_school", text
+        assert understanding.help_seeking, text
+        assert understanding.risk.level == RiskLevel.NONE, text  # asking for help is no concern
     calm = await understander.understand("shwmae")
     assert calm.nlu.intent == "greet" and not calm.help_seeking
 
@@ -117,3 +123,20 @@ async def test_build_understander_honours_the_backend_setting(nlu_model_dir: Pat
     )  # nothing listens: builtin answers
     await rasa.aclose()
     assert understanding.risk.is_concern and understanding.nlu.intent != "nlu_fallback"
+
+
+async def test_context_passes_through_to_the_detector(understander: Understander) -> None:
+    for context, text in (
+        (["he's a lot older than me"], "he's picking me up after school, don't tell anyone"),
+        (["mae o lot hŷn na fi"], "mae o'n fy nôl i ar ôl ysgol, paid deud wrth neb"),
+    ):
+        direct = understander.detector.assess(text, context)
+        understanding = await understander.understand(text, context=context)
+        assert understanding.risk.level >= direct.level
+        assert understanding.risk.level >= understander.detector.assess(text).level
+    # the rules alone grade the English pair as one (the Welsh needs the model: see
+    # tests/nlu/safeguarding/test_detector_context.py)
+    english = await understander.understand(
+        "he's picking me up after school, don't tell anyone", context=["he's a lot older than me"]
+    )
+    assert english.risk.level >= RiskLevel.HIGH

@@ -65,11 +65,26 @@ def test_model_probabilities_are_a_distribution(model_dir: Path) -> None:
         assert set(probs) >= {"none", "low", "suicide", "abuse"}
 
 
-def test_model_only_raises_to_a_gentle_check(model_dir: Path) -> None:
+def test_model_reaches_critical_only_with_an_urgent_cue_or_a_sure_critical_head(
+    model_dir: Path,
+) -> None:
     model = RiskModel.load(model_dir)
     assert model is not None
-    for text in EXAMPLES:
-        assert model.assess(normalise(text)).level <= RiskLevel.MEDIUM
+    for text in [*EXAMPLES, "i've written the letters and tonight is the night"]:
+        norm = normalise(text)
+        scores = model.worst_window(norm)[1]
+        plain = model.assess(norm)
+        if plain.level == RiskLevel.CRITICAL:
+            assert scores.levels["critical"] >= model.thresholds.critical_alone, text
+        assert model.assess(norm, urgent=True).level >= plain.level, text
+
+
+def test_the_model_alone_may_raise_to_high(model_dir: Path) -> None:
+    model = RiskModel.load(model_dir)
+    assert model is not None
+    levels = {model.assess(normalise(t)).level for t in ("nobody would care if i vanished",
+              "ma pawb yn well heb fi, sa neb yn sylwi os faswn i jyst yn diflannu")}  # fmt: skip
+    assert levels <= {RiskLevel.HIGH, RiskLevel.CRITICAL}
 
 
 def test_detector_load_uses_the_trained_model(model_dir: Path) -> None:
@@ -103,14 +118,18 @@ class FixedModel(RiskModel):
     """A stand-in model that always answers the same assessment."""
 
     def __init__(self, answer: RiskAssessment) -> None:
-        super().__init__(["none"], {}, np.zeros(0), np.zeros((0, 1)), np.zeros(1))
+        labels = ["none", *(f"level:{x.label}" for x in RiskLevel)]
+        width = len(labels)
+        super().__init__(labels, {}, np.zeros(0), np.zeros((0, width)), np.zeros(width))
         self.answer = answer
 
-    def assess(self, norm: str) -> RiskAssessment:
+    def assess(self, norm: str, *, urgent: bool = False, spans: bool = True) -> RiskAssessment:
         return self.answer
 
 
-@pytest.mark.parametrize("text", ["ive taken all my pills", "my uncle touches me", "kms lol", "hi"])
+@pytest.mark.parametrize(
+    "text", ["ive taken all my pills", "my uncle touches me", "kms lol", "school was ok"]
+)
 def test_fusion_never_lowers_the_rules(text: str) -> None:
     rules_only = SafeguardingDetector().assess(text)
     for answer in (NONE_ASSESSMENT, RiskAssessment(RiskLevel.LOW, (), ("model:distress",))):
