@@ -211,12 +211,11 @@ async def escalate_check(call: ActionCall[object]) -> ActionResult:
     checked = str(call.data.pop("checked", "") or "")
     answer = catalogue().get("common.check_answered_yes", call.language)
     excerpt = f"{checked}\n({call.data.get('question', '')} {answer})".strip()
-    call.frame.safety = SafetyContext(
-        alert_id=alert_id, level=RiskLevel.HIGH, categories=categories
-    )
+    level = max(RiskLevel.HIGH, safety.level if safety else RiskLevel.HIGH)
+    call.frame.safety = SafetyContext(alert_id=alert_id, level=level, categories=categories)
     alert = RaiseAlert(
         alert_id=alert_id,
-        level=RiskLevel.HIGH,
+        level=level,
         categories=categories,
         cues=(CHECK_YES_CUE,),
         excerpt=excerpt,

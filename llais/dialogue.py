@@ -214,7 +214,8 @@ class DialogueService(ABC, Generic[PortsT]):
             )
             turn = Turn(inbound, state, ports, language, tuple(context))
             outcome = await self._decide(turn, text, understanding)
-            outcome.state.recent = remember(outcome.state, text, now)
+            if not self._enrolling(state):  # a typed code is not context
+                outcome.state.recent = remember(outcome.state, text, now)
             if not await self._persist(session, turn, outcome):
                 await state_repo.save_state(
                     session, ref=ref, state=outcome.state.model_dump(mode="json"), now=now
@@ -227,6 +228,11 @@ class DialogueService(ABC, Generic[PortsT]):
             len(outcome.replies),
         )
         return outcome.replies
+
+    def _enrolling(self, state: ConversationState) -> bool:
+        """Whether the person is in the flows before language and school are chosen."""
+        frame = state.current
+        return frame is not None and frame.flow in self.vocabulary.before_language
 
     def _restore(self, stored: dict[str, Any] | None) -> ConversationState:
         """The stored state, or a fresh start when it no longer fits (e.g. saved by an older

@@ -38,6 +38,7 @@ LEARNER_VOCABULARY = Vocabulary(
 OTHER_FLOW = "safety_other"  # a concern about a friend or someone else
 CHECK_FLOW = "safety_check"  # one gentle question below a concern
 NOTED = "disclosure_noted"  # a further disclosure typed at a safety question
+CONTEXT_CUE = "context"  # the detector's cue for a concern seen only with earlier messages
 
 
 class LearnerService(DialogueService[LearnerPorts]):
@@ -53,6 +54,21 @@ class LearnerService(DialogueService[LearnerPorts]):
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding | None
     ) -> Outcome:
         risk = understanding.risk if understanding is not None else None
+        if risk is not None and risk.is_concern and self._answers_check(turn, risk):
+            # "no"/"nac oes" read with the message that prompted the question looks like a
+            # disclosure only because the detector cannot see the question we asked: an exact
+            # answer to it is taken as that answer (yes still raises the alert at once).
+            frame = turn.state.current
+            if frame is not None and frame.safety is not None:  # a yes is graded as read
+                frame.safety = frame.safety.model_copy(
+                    update={
+                        "level": max(frame.safety.level, risk.level),
+                        "categories": tuple(sorted({*frame.safety.categories, *risk.categories})),
+                    }
+                )
+            answered = await self.engine.answer_text(turn.state, text, self._given(turn))
+            if answered is not None:
+                return answered
         if (
             risk is not None
             and risk.check is not None
@@ -68,6 +84,13 @@ class LearnerService(DialogueService[LearnerPorts]):
                     return answered
             return await self._check(turn, text, risk)
         return await super()._decide(turn, text, understanding)
+
+    @staticmethod
+    def _answers_check(turn: Turn[LearnerPorts], risk: RiskAssessment) -> bool:
+        """At the check question, with a concern seen only by reading the message with context."""
+        frame = turn.state.current
+        alone_is_fine = CONTEXT_CUE in risk.cues
+        return frame is not None and frame.flow == CHECK_FLOW and alone_is_fine
 
     def _asks_check(self, state: ConversationState) -> bool:
         """No check question inside a safety conversation, or twice in a row."""
@@ -153,7 +176,7 @@ class LearnerService(DialogueService[LearnerPorts]):
     def _excerpt(turn: Turn[LearnerPorts], text: str, risk: RiskAssessment) -> str:
         """What the DSL reads: centred on the cue; with the messages before it when the
         concern was seen only by reading them together."""
-        if "context" in risk.cues and turn.context:
+        if CONTEXT_CUE in risk.cues and turn.context:
             joined = "\n".join((*turn.context, text))
             return excerpt_around(joined, (), tail=True)
         return excerpt_around(text, risk.spans)
