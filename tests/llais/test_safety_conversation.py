@@ -391,3 +391,18 @@ async def test_asking_for_someone_at_school_is_help_seeking_not_a_concern(
     await learner.press(yes)
     assert await count(app, SafeguardingAlert) == 0
     assert await count(app, ContactRequest) == 1
+
+
+async def test_recent_messages_are_purged_when_the_session_has_expired(
+    app: App, clock: Clock
+) -> None:
+    from storage.repo.retention import purge_recent_messages
+
+    learner = await learner_in(app, "cy")
+    await learner.say("mae pethau'n anodd adref")
+    async with app.sessions() as session, session.begin():
+        assert await purge_recent_messages(session, before=clock.now) == 0  # still in session
+        assert await purge_recent_messages(session, before=clock.now + timedelta(hours=1)) == 1
+    async with app.sessions() as session:
+        row = (await session.scalars(select(ConversationStateRow))).one()
+    assert row.state["recent"] == [] and "anodd" not in str(row.state.get("recent"))
