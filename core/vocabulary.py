@@ -173,6 +173,22 @@ class AlertStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
 
 
+class OutboxPriority(IntEnum):
+    """Which outbox messages leave first when many are due (lower goes first)."""
+
+    ALERT = 0  # safeguarding: alerts, the authority told an alert reached nobody
+    REPLY = 1  # a person answering a person: staff replies, requests taken, answers
+    CAMPAIGN = 2  # messages nobody wrote in answer to (polls, campaigns)
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox message is: waiting (or being retried), sent, or given up on."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class SafeNow(StrEnum):
     """A learner's answer to "are you safe right now?"."""
 

@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
+from storage.models.outbox import OutboxMessage
 from storage.models.people import (
     Checkin,
     CheckinAnswer,
@@ -24,6 +25,7 @@ __all__ = [
     "DirectoryImport",
     "EnrolmentCode",
     "MoodLog",
+    "OutboxMessage",
     "Person",
     "ReplyAddress",
     "SafeguardingAlert",
