@@ -101,7 +101,7 @@ def render(row: OutboxMessage, language: Language) -> Reply:
     if key is None:
         text = row.text or ""
     else:
-        text = cat.get(str(key), language, **params, text=row.text or "")
+        text = cat.get(str(key), language, **{"text": row.text or "", **params})
     rows = tuple(
         tuple(
             Button(cat.get(b["key"], language) if "key" in b else b.get("label", ""), b["payload"])

@@ -23,6 +23,9 @@ from core.settings import Settings
 from llais.alerts import AlertDispatcher, add_dispatch_job
 from llais.app import running_app, telegram_bots
 from llais.housekeeping import add_retention_job
+from llais.loop import add_outbox_job
+from llais.outbox import Outbox
+from llais.requests import RequestRouter
 from llais.scheduler import STOP_GRACE, JobScheduler
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,9 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        router = RequestRouter(settings=settings, sessions=app.sessions)
+        outbox = Outbox(sessions=app.sessions, senders=bots.senders)
+        add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
         bots_stop = asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")

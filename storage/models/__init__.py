@@ -11,12 +11,13 @@ from storage.models.people import (
     Person,
     ReplyAddress,
 )
-from storage.models.requests import ContactRequest
-from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
+from storage.models.requests import ContactRequest, SchoolMessage
+from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 
 __all__ = [
     "AlertDelivery",
+    "AlertEvent",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -31,4 +32,5 @@ __all__ = [
     "SafeguardingAlert",
     "School",
     "SchoolContact",
+    "SchoolMessage",
 ]
