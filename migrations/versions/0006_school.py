@@ -60,7 +60,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_person_ref"), ["person_ref"], unique=False)
         batch_op.create_index("ix_outbox_due", ["status", "priority", "not_before"], unique=False)
 
-
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("code_prefix", sa.String(length=12), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_schools_code_prefix"), ["code_prefix"])
@@ -68,14 +67,24 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("single_use", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
-        batch_op.add_column(sa.Column("expires_at", storage.types.AwareDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("used_at", storage.types.AwareDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("used_by", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("created_at", storage.types.AwareDateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("code_failures", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(
-            sa.Column("code_blocked_until", storage.types.AwareDateTime(timezone=True), nullable=True)
+            sa.Column("expires_at", storage.types.AwareDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("used_at", storage.types.AwareDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("used_by", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column("created_at", storage.types.AwareDateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("code_failures", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column(
+                "code_blocked_until", storage.types.AwareDateTime(timezone=True), nullable=True
+            )
         )
     op.execute("UPDATE contact_requests SET status = 'closed' WHERE status = 'done'")
     with op.batch_alter_table("contact_requests", schema=None) as batch_op:
@@ -86,7 +95,9 @@ def upgrade() -> None:
             sa.Column("reply_here", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(sa.Column("taken_by", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("taken_at", storage.types.AwareDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("taken_at", storage.types.AwareDateTime(timezone=True), nullable=True)
+        )
         batch_op.add_column(sa.Column("step", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(
             sa.Column("next_step_at", storage.types.AwareDateTime(timezone=True), nullable=True)
@@ -102,17 +113,26 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", storage.types.AwareDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["alert_id"], ["safeguarding_alerts.id"], name=op.f("fk_school_messages_alert_id_safeguarding_alerts")
+            ["alert_id"],
+            ["safeguarding_alerts.id"],
+            name=op.f("fk_school_messages_alert_id_safeguarding_alerts"),
         ),
         sa.ForeignKeyConstraint(
-            ["request_id"], ["contact_requests.id"], name=op.f("fk_school_messages_request_id_contact_requests"), ondelete="CASCADE"
+            ["request_id"],
+            ["contact_requests.id"],
+            name=op.f("fk_school_messages_request_id_contact_requests"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_school_messages")),
     )
     with op.batch_alter_table("school_messages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_school_messages_alert_id"), ["alert_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_school_messages_learner_ref"), ["learner_ref"], unique=False)
-        batch_op.create_index(batch_op.f("ix_school_messages_request_id"), ["request_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_school_messages_learner_ref"), ["learner_ref"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_school_messages_request_id"), ["request_id"], unique=False
+        )
     op.create_table(
         "alert_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -124,7 +144,9 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(length=40), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["alert_id"], ["safeguarding_alerts.id"], name=op.f("fk_alert_events_alert_id_safeguarding_alerts")
+            ["alert_id"],
+            ["safeguarding_alerts.id"],
+            name=op.f("fk_alert_events_alert_id_safeguarding_alerts"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_events")),
     )
@@ -168,7 +190,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_school_messages_alert_id"))
     op.drop_table("school_messages")
     with op.batch_alter_table("contact_requests", schema=None) as batch_op:
-        for column in ("next_step_at", "step", "taken_at", "taken_by", "reply_here", "form", "first_name", "channel"):
+        for column in (
+            "next_step_at",
+            "step",
+            "taken_at",
+            "taken_by",
+            "reply_here",
+            "form",
+            "first_name",
+            "channel",
+        ):
             batch_op.drop_column(column)
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("code_blocked_until")
