@@ -204,13 +204,29 @@ async def get_or_create_school(
 
 
 async def ensure_code(
-    session: AsyncSession, *, school_id: int, code: str, kind: CodeKind, year_group: int | None
+    session: AsyncSession,
+    *,
+    school_id: int,
+    code: str,
+    kind: CodeKind,
+    year_group: int | None,
+    expires_at: datetime | None = None,
 ) -> bool:
-    """Create an enrolment code if it does not exist; True when created."""
+    """Create an enrolment code (with ``expires_at``: a single-use invitation) if it does not
+    exist; True when created."""
     code = normalise_code(code)
     if await session.get(EnrolmentCode, code) is not None:
         return False
-    session.add(EnrolmentCode(code=code, school_id=school_id, kind=kind, year_group=year_group))
+    session.add(
+        EnrolmentCode(
+            code=code,
+            school_id=school_id,
+            kind=kind,
+            year_group=year_group,
+            single_use=expires_at is not None,
+            expires_at=expires_at,
+        )
+    )
     return True
 
 
