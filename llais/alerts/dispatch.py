@@ -19,6 +19,7 @@ from core.clock import Clock, utcnow
 from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, RiskLevel, StaffRole
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
+from llais.alerts.out_of_hours import OutOfHours
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from storage.db import AsyncSession
@@ -71,11 +72,13 @@ class AlertDispatcher:
         sessions: async_sessionmaker[AsyncSession],
         sender: AlertSender,
         clock: Clock = utcnow,
+        out_of_hours: OutOfHours | None = None,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.sender = sender
         self.clock = clock
+        self.out_of_hours = out_of_hours
         self._told_undeliverable: set[str] = set()
 
     def ack_minutes(self, level: RiskLevel) -> int:
@@ -196,6 +199,9 @@ class AlertDispatcher:
             minutes=self.ack_minutes(view.level),
             authority=self.settings.authority_safeguarding_contact,
             update=update,
+            out_of_hours=self.out_of_hours.note(view.created_at, language)
+            if self.out_of_hours
+            else None,
         )
         try:
             await self.sender.send(recipient.chat_id, reply)

@@ -21,6 +21,7 @@ from typing import Any
 
 from core.settings import Settings
 from llais.alerts import AlertDispatcher, add_dispatch_job
+from llais.alerts.out_of_hours import OutOfHours
 from llais.app import running_app, telegram_bots
 from llais.housekeeping import add_retention_job
 from llais.loop import add_outbox_job
@@ -61,7 +62,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
         add_retention_job(scheduler, settings, app.sessions)
         if bots.alert_sender is not None:
             dispatcher = AlertDispatcher(
-                settings=settings, sessions=app.sessions, sender=bots.alert_sender
+                settings=settings,
+                sessions=app.sessions,
+                sender=bots.alert_sender,
+                out_of_hours=OutOfHours(settings, app.learner.signposter.directory),
             )
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:

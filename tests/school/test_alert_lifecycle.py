@@ -12,8 +12,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.telegram import TelegramAlertSender
-from core.vocabulary import AlertEventKind, AlertStatus, StaffRole
+from core.vocabulary import AlertEventKind, AlertStatus, Language, StaffRole
 from llais.alerts import AlertDispatcher
+from llais.alerts.out_of_hours import OutOfHours
 from llais.app import App
 from storage.models import AlertEvent, SafeguardingAlert
 from tests.school.test_requests import enrol
@@ -114,3 +115,33 @@ async def test_an_alert_goes_through_every_state_to_closed_with_a_reason_and_a_c
     async with app.sessions() as session:
         kept = list(await session.scalars(select(AlertEvent.note).order_by(AlertEvent.id)))
     assert kept == [None, None, "Rang the duty desk, reference 4471", None]
+
+
+async def test_an_alert_raised_out_of_hours_shows_the_dsl_the_out_of_hours_route(
+    app: App, learner_api: BotApiDouble, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    clock.now = clock.now.replace(hour=20)  # Wednesday 20:00 in November (GMT)
+    learner_bot = bot_for(learner_api, app.settings, app.learner, staff=False)
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    hours = OutOfHours(app.settings, app.learner.signposter.directory)
+    dispatcher = AlertDispatcher(
+        settings=app.settings,
+        sessions=app.sessions,
+        sender=TelegramAlertSender(staff_bot.bot),
+        clock=clock,
+        out_of_hours=hours,
+    )
+    async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL", language="Cymraeg")
+        await enrol(learner_api, LEARNER)
+        await turn(
+            learner_api, LEARNER, learner_api.push_text(LEARNER, DISCLOSURE), "safe right now"
+        )
+        await dispatcher.run_once()
+    sent = staff_api.messages_to(DSL)[-1].text
+    assert "Codwyd y tu allan i oriau ysgol" in sent and "999" in sent
+    assert "Tîm Dyletswydd Argyfwng" in sent and "01443 743665" in sent
+    day = clock.now.replace(hour=10)
+    assert not hours.outside(day) and hours.outside(day.replace(hour=16))
+    assert hours.outside(day + timedelta(days=3))  # Saturday
+    assert hours.note(day, Language.EN) is None
