@@ -20,6 +20,7 @@ from storage.db import AsyncSession
 from storage.models import OutboxMessage
 from storage.repo import outbox as repo
 from storage.repo import people
+from storage.repo.retention import purge_free_text
 from tests.support.botapi_double import BotApiDouble
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -110,6 +111,11 @@ async def test_a_message_is_queued_once_and_sent_in_the_persons_language(
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
         row = await repo.get_message(session, key="reply:1")
         assert row is not None and row.status is OutboxStatus.SENT and row.sent_at == T0
+    async with sessions() as session, session.begin():  # past retention, the typed text goes
+        assert await purge_free_text(session, now=T0 + timedelta(days=31), days=30) == 1
+    async with sessions() as session:
+        row = await repo.get_message(session, key="reply:1")
+        assert row is not None and row.text is None and row.status is OutboxStatus.SENT
 
 
 async def test_alerts_leave_before_replies_and_replies_before_campaigns(
