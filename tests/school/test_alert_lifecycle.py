@@ -145,3 +145,32 @@ async def test_an_alert_raised_out_of_hours_shows_the_dsl_the_out_of_hours_route
     assert not hours.outside(day) and hours.outside(day.replace(hour=16))
     assert hours.outside(day + timedelta(days=3))  # Saturday
     assert hours.note(day, Language.EN) is None
+
+
+async def test_an_alert_nobody_at_the_school_could_receive_goes_to_the_authority_at_once(
+    app: App, learner_api: BotApiDouble, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    authority = 640009
+    learner_bot = bot_for(learner_api, app.settings, app.learner, staff=False)
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    dispatcher = AlertDispatcher(
+        settings=app.settings,
+        sessions=app.sessions,
+        sender=TelegramAlertSender(staff_bot.bot),
+        clock=clock,
+    )
+    async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL")
+        await link_staff(staff_api, authority, "DEMO-AUTHORITY")
+        staff_api.blocked.add(DSL)  # the DSL blocked the staff bot
+        await enrol(learner_api, LEARNER)
+        await turn(
+            learner_api, LEARNER, learner_api.push_text(LEARNER, DISCLOSURE), "safe right now"
+        )
+        first = await dispatcher.run_once()
+        second = await dispatcher.run_once()  # the next run, seconds later: not 30 minutes
+    assert (first.delivered, first.failed) == (0, 1)
+    assert second.delivered == 1 and second.escalated >= 1
+    told = staff_api.messages_to(authority)[-1].text
+    assert "escalated to the authority" in told and DISCLOSURE in told
+    assert (await _alert(app)).status is AlertStatus.OPEN
