@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 WRITE_PREFIX = "write:"
 NOTE_PREFIX = f"{lifecycle.PREFIX}note:"
+WRITING_FLOWS = frozenset({"staff_write", "staff_alert_note"})
 
 STAFF_VOCABULARY = Vocabulary(
     audience=Audience.STAFF,
@@ -142,6 +143,13 @@ class StaffService(DialogueService[PersonPorts]):
         """Care and adult contacts; a concern flow already running is replaced, not stacked."""
         risk = understanding.risk
         state = turn.state
+        if state.current is not None and state.current.flow in WRITING_FLOWS:
+            # A safeguarding lead writing about a learner's concern (to them, or in the record)
+            # uses the words the detector looks for: that is their work, not their own crisis.
+            answered = await self.engine.answer_text(state, text, self._given(turn))
+            if answered is not None:
+                log.info("staff concern level=%s while writing: passed on", risk.level.label)
+                return answered
         if state.current is not None and state.current.flow in self.routes.concern_flows:
             state.current = None
         log.info("staff concern level=%s", risk.level.label)

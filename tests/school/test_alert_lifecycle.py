@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from bot.telegram import TelegramAlertSender
+from bot.telegram import TelegramAlertSender, TelegramSender
+from core.channel import Channel
 from core.vocabulary import AlertEventKind, AlertStatus, Language, StaffRole
 from llais.alerts import AlertDispatcher
 from llais.alerts.out_of_hours import OutOfHours
 from llais.app import App
+from llais.outbox import Outbox
 from storage.models import AlertEvent, SafeguardingAlert
 from tests.school.test_requests import enrol
 from tests.staff.conftest import Clock, bot_for, link_staff, polling, turn
@@ -174,3 +176,47 @@ async def test_an_alert_nobody_at_the_school_could_receive_goes_to_the_authority
     told = staff_api.messages_to(authority)[-1].text
     assert "escalated to the authority" in told and DISCLOSURE in told
     assert (await _alert(app)).status is AlertStatus.OPEN
+
+
+async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_record(
+    app: App, learner_api: BotApiDouble, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    learner_bot = bot_for(learner_api, app.settings, app.learner, staff=False)
+    staff_bot = bot_for(staff_api, app.settings, app.staff, staff=True)
+    dispatcher = AlertDispatcher(
+        settings=app.settings,
+        sessions=app.sessions,
+        sender=TelegramAlertSender(staff_bot.bot),
+        clock=clock,
+    )
+    outbox = Outbox(
+        sessions=app.sessions,
+        senders={
+            Channel.TELEGRAM: TelegramSender(learner_bot.bot),
+            Channel.STAFF_TELEGRAM: TelegramSender(staff_bot.bot),
+        },
+        clock=clock,
+    )
+    # quoting the learner, the DSL's words are a concern to the detector (high, on rules alone)
+    words = f'You wrote "{DISCLOSURE}". You\'re not in trouble: come to room 4 at break?'
+    async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
+        await link_staff(staff_api, DSL, "DEMO-DSL")
+        await enrol(learner_api, LEARNER)
+        await turn(
+            learner_api, LEARNER, learner_api.push_text(LEARNER, DISCLOSURE), "safe right now"
+        )
+        await dispatcher.run_once()
+        await turn(staff_api, DSL, staff_api.press(DSL, "✅ Acknowledge"), "Acknowledged at")
+        await turn(staff_api, DSL, staff_api.press(DSL, "✍️ Message the learner"), "Type")
+        # the DSL's words name the concern: passed on, not taken as their own crisis
+        await turn(staff_api, DSL, staff_api.push_text(DSL, words), "Sent through Llais")
+        assert (await outbox.deliver_due()).sent == 1
+        got = learner_api.messages_to(LEARNER)[-1].text
+        assert "A message from your school's safeguarding lead" in got and words in got
+        await turn(learner_api, LEARNER, learner_api.press(LEARNER, "↩️ Answer"), "answer")
+        await turn(learner_api, LEARNER, learner_api.push_text(LEARNER, "yes ok"), "Sent")
+        assert (await outbox.deliver_due()).sent == 1
+        assert "yes ok" in staff_api.messages_to(DSL)[-1].text
+    async with app.sessions() as session:
+        kinds = list(await session.scalars(select(AlertEvent.kind).order_by(AlertEvent.id)))
+    assert kinds == [AlertEventKind.ACKNOWLEDGED, AlertEventKind.MESSAGE, AlertEventKind.ANSWER]
