@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
+    TelegramSender,
     build_application,
     quiet_library_loggers,
     run_bots,
@@ -31,8 +32,11 @@ from flows.staff_actions import STAFF_ACTIONS
 from flows.staff_actions import message_keys as staff_action_keys
 from llais.alerts import AlertSender
 from llais.alerts import message_keys as alert_keys
+from llais.alerts.lifecycle import message_keys as lifecycle_keys
 from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
+from llais.outbox import ChannelSender
+from llais.requests import message_keys as request_keys
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
 from nlu.understand import build_understander
@@ -58,6 +62,8 @@ def check_messages(messages: Catalogue) -> None:
             "signposting": signposting_keys(),
             "flows.staff_actions": staff_action_keys(),
             "llais.alerts": alert_keys(),
+            "llais.alerts.lifecycle": lifecycle_keys(),
+            "llais.requests": request_keys(),
             "the learner service": LEARNER_VOCABULARY.message_keys(),
             "the staff service": STAFF_VOCABULARY.message_keys(),
         }
@@ -115,6 +121,7 @@ class Bots:
     settings: Settings
     apps: list[TelegramApp]
     alert_sender: AlertSender | None
+    senders: dict[str, ChannelSender]  # the outbox's sender for each bot's channel
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run every bot (polling, or webhooks) until ``stop`` is set."""
@@ -126,9 +133,12 @@ def telegram_bots(app: App) -> Bots:
     settings = app.settings
     apps: list[TelegramApp] = []
     sender: AlertSender | None = None
+    senders: dict[str, ChannelSender] = {}
     token = settings.token(Audience.LEARNER)
     if token:
-        apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+        learner = build_application(token, settings, app.learner, bot_kind="learner")
+        apps.append(learner)
+        senders[Channel.TELEGRAM] = TelegramSender(learner.bot)
     staff_token = settings.token(Audience.STAFF)
     if staff_token:
         staff = build_application(
@@ -136,7 +146,8 @@ def telegram_bots(app: App) -> Bots:
         )
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
-    return Bots(settings=settings, apps=apps, alert_sender=sender)
+        senders[Channel.STAFF_TELEGRAM] = TelegramSender(staff.bot)
+    return Bots(settings=settings, apps=apps, alert_sender=sender, senders=senders)
 
 
 async def chat_in_terminal(

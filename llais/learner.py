@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from core.channel import InboundKind
-from core.vocabulary import Audience
+from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.model import TextStep
@@ -24,6 +24,8 @@ from llais.ports import LearnerPorts
 from llais.signposter import LEARNER_SIGNPOSTS
 from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
+
+ANSWER_PREFIX = "answer:"
 
 LEARNER_VOCABULARY = Vocabulary(
     audience=Audience.LEARNER,
@@ -53,6 +55,17 @@ class LearnerService(DialogueService[LearnerPorts]):
     async def _decide(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding | None
     ) -> Outcome:
+        """ "Answer" under a message from school, ``/start CODE`` to move school or year, the
+        answer to a check question, and the check question for the uncertain band."""
+        inbound = turn.inbound
+        if understanding is None or not understanding.risk.is_concern:
+            if inbound.kind is InboundKind.CHOICE and inbound.choice.startswith(ANSWER_PREFIX):
+                thread = inbound.choice.removeprefix(ANSWER_PREFIX)
+                return await self._start(turn, "answer_school", data={"thread": thread})
+            code = text.strip()
+            start = inbound.kind is InboundKind.COMMAND and inbound.command.lower() == "start"
+            if start and code and turn.ports.language is not None:
+                return await self._start(turn, "change_school", data={"code": code[:40]})
         risk = understanding.risk if understanding is not None else None
         if risk is not None and risk.is_concern and self._answers_check(turn, risk):
             # "no"/"nac oes" read with the message that prompted the question looks like a

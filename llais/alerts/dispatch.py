@@ -19,6 +19,7 @@ from core.clock import Clock, utcnow
 from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, RiskLevel, StaffRole
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
+from llais.alerts.out_of_hours import OutOfHours
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from storage.db import AsyncSession
@@ -71,12 +72,17 @@ class AlertDispatcher:
         sessions: async_sessionmaker[AsyncSession],
         sender: AlertSender,
         clock: Clock = utcnow,
+        out_of_hours: OutOfHours | None = None,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.sender = sender
         self.clock = clock
+        self.out_of_hours = out_of_hours
         self._told_undeliverable: set[str] = set()
+        # alerts whose every send at a school step failed, with nobody ever reached: the next
+        # run takes them straight to the authority's contact (the restart retries from scratch)
+        self._unreached: set[str] = set()
 
     def ack_minutes(self, level: RiskLevel) -> int:
         """How long an alert at ``level`` may wait for acknowledgement."""
@@ -93,8 +99,11 @@ class AlertDispatcher:
         for notice in notices:
             await self._close(notice, report)
         for plan in plans:
-            for recipient in plan.recipients:
-                await self._deliver(plan.view, recipient, report)
+            reached = [await self._deliver(plan.view, r, report) for r in plan.recipients]
+            never = not plan.updates and plan.view.step < AUTHORITY_STEP
+            if never and reached and not any(reached) and plan.view.school is not None:
+                if not await self._ever_delivered(plan.view.id):
+                    self._unreached.add(plan.view.id)
             for recipient in plan.updates:
                 await self._deliver(plan.view, recipient, report, update=True)
         for view, step, recipient in late:
@@ -109,6 +118,11 @@ class AlertDispatcher:
         plans = []
         for alert in alerts:
             report.escalated += self._escalate_overdue(alert, now)
+            if alert.id in self._unreached:
+                self._unreached.discard(alert.id)
+                while alert.school_id is not None and alert.escalation_step < AUTHORITY_STEP:
+                    self._escalate(alert, now, "nobody at the school could receive it")
+                    report.escalated += 1
             wanted = await repo.recipients(
                 session, school_id=alert.school_id, roles=roles_for(alert)
             )
@@ -135,6 +149,10 @@ class AlertDispatcher:
             if pending or changed:
                 plans.append(_Plan(view, pending, changed))
         return plans
+
+    async def _ever_delivered(self, alert_id: str) -> bool:
+        async with self.sessions() as session:
+            return bool(await repo.deliveries_of(session, alert_id=alert_id))
 
     async def _close(self, notice: Notice, report: RunReport) -> None:
         try:
@@ -185,8 +203,9 @@ class AlertDispatcher:
         *,
         update: bool = False,
         step: int | None = None,
-    ) -> None:
-        """Send ``view`` to ``recipient`` and log it against ``step`` (the alert's, by default)."""
+    ) -> bool:
+        """Send ``view`` to ``recipient`` and log it against ``step`` (the alert's, by default);
+        False when the send failed (it is retried on the next run)."""
         step = view.step if step is None else step
         language = recipient.language or DEFAULT_LANGUAGE
         reply = render_alert(
@@ -196,6 +215,9 @@ class AlertDispatcher:
             minutes=self.ack_minutes(view.level),
             authority=self.settings.authority_safeguarding_contact,
             update=update,
+            out_of_hours=self.out_of_hours.note(view.created_at, language)
+            if self.out_of_hours
+            else None,
         )
         try:
             await self.sender.send(recipient.chat_id, reply)
@@ -207,7 +229,7 @@ class AlertDispatcher:
                 recipient.role,
                 type(exc).__name__,
             )
-            return
+            return False
         async with self.sessions() as session, session.begin():
             await repo.record_delivery(
                 session,
@@ -220,3 +242,4 @@ class AlertDispatcher:
         report.delivered += 1
         what = "update" if update else "alert"
         log.info("alert %s: %s delivered to a %s at step %d", view.id, what, recipient.role, step)
+        return True

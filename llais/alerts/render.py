@@ -133,8 +133,10 @@ def render_alert(
     minutes: int,
     authority: str,
     update: bool = False,
+    out_of_hours: str | None = None,
 ) -> Reply:
-    """The alert for one recipient, with the Acknowledge button (``update``: it has changed)."""
+    """The alert for one recipient, with the Acknowledge button (``update``: it has changed;
+    ``out_of_hours``: the route to show when it was raised outside school hours)."""
     cat = catalogue()
     unknown = cat.get("staff.unknown", language)
     if view.school is None:
@@ -165,5 +167,7 @@ def render_alert(
         excerpt="\n".join(f"“{said}”" for said in view.said),
         about=cat.get("staff.about_other", language) if view.about_other else "",
     )
+    if out_of_hours:
+        text = f"{text}\n\n{out_of_hours}"
     button = Button(cat.get("staff.ack_button", language), ack_payload(view.id))
     return Reply(text, ((button,),))

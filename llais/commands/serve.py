@@ -21,8 +21,12 @@ from typing import Any
 
 from core.settings import Settings
 from llais.alerts import AlertDispatcher, add_dispatch_job
+from llais.alerts.out_of_hours import OutOfHours
 from llais.app import running_app, telegram_bots
 from llais.housekeeping import add_retention_job
+from llais.loop import add_outbox_job
+from llais.outbox import Outbox
+from llais.requests import RequestRouter
 from llais.scheduler import STOP_GRACE, JobScheduler
 
 log = logging.getLogger(__name__)
@@ -58,11 +62,17 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
         add_retention_job(scheduler, settings, app.sessions)
         if bots.alert_sender is not None:
             dispatcher = AlertDispatcher(
-                settings=settings, sessions=app.sessions, sender=bots.alert_sender
+                settings=settings,
+                sessions=app.sessions,
+                sender=bots.alert_sender,
+                out_of_hours=OutOfHours(settings, app.learner.signposter.directory),
             )
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        router = RequestRouter(settings=settings, sessions=app.sessions)
+        outbox = Outbox(sessions=app.sessions, senders=bots.senders)
+        add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
         bots_stop = asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")

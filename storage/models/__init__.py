@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
+from storage.models.outbox import OutboxMessage
 from storage.models.people import (
     Checkin,
     CheckinAnswer,
@@ -10,12 +11,13 @@ from storage.models.people import (
     Person,
     ReplyAddress,
 )
-from storage.models.requests import ContactRequest
-from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
+from storage.models.requests import ContactRequest, SchoolMessage
+from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 
 __all__ = [
     "AlertDelivery",
+    "AlertEvent",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -24,9 +26,11 @@ __all__ = [
     "DirectoryImport",
     "EnrolmentCode",
     "MoodLog",
+    "OutboxMessage",
     "Person",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
     "SchoolContact",
+    "SchoolMessage",
 ]

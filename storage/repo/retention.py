@@ -1,5 +1,6 @@
-"""Free text is kept only as long as needed: check-in comments and mood notes are cleared after the
-retention period (safeguarding records follow their own policy and are not touched here)."""
+"""Free text is kept only as long as needed: check-in comments, mood notes and the text copied
+into sent outbox messages are cleared after the retention period (safeguarding records follow
+their own policy and are not touched here)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from core.vocabulary import OutboxStatus
 from storage.db import AsyncSession
-from storage.models import Checkin, ConversationStateRow, MoodLog
+from storage.models import Checkin, ConversationStateRow, MoodLog, OutboxMessage
 
 
 async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) -> int:
@@ -24,7 +26,18 @@ async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) ->
         .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
         .values(note=None)
     )
-    return int(getattr(comments, "rowcount", 0) or 0) + int(getattr(notes, "rowcount", 0) or 0)
+    # what a person typed, copied into the outbox to send, once it has left or been given up on
+    outbox = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.created_at < cutoff,
+            OutboxMessage.status != OutboxStatus.PENDING,
+            OutboxMessage.text.is_not(None),
+        )
+        .values(text=None)
+    )
+    return sum(int(getattr(r, "rowcount", 0) or 0) for r in (comments, notes, outbox))
+
 
 
 async def purge_recent_messages(session: AsyncSession, *, before: datetime) -> int:

@@ -50,16 +50,23 @@ def test_a_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_demo_seed_is_idempotent(database_url: str) -> None:
-    assert await seed_demo(database_url) == 11  # DEMO-Y7..Y13, staff, DSL, deputy, authority
+    # DEMO-Y7..Y13, staff, and the DSL, deputy, wellbeing lead and authority invitations
+    assert await seed_demo(database_url) == 12
     assert await seed_demo(database_url) == 0
     engine = make_engine(database_url)
     try:
         async with make_sessionmaker(engine)() as session:
             assert await session.scalar(select(func.count()).select_from(School)) == 1
             codes = set(await session.scalars(select(EnrolmentCode.code)))
+            single = set(
+                await session.scalars(
+                    select(EnrolmentCode.code).where(EnrolmentCode.single_use.is_(True))
+                )
+            )
     finally:
         await engine.dispose()
     assert {f"DEMO-Y{year}" for year in range(7, 14)} <= codes
+    assert single == {"DEMO-DSL", "DEMO-DEPUTY", "DEMO-WELLBEING", "DEMO-AUTHORITY"}
 
 
 def test_serve_without_a_token_explains_what_to_do(

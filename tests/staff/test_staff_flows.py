@@ -8,7 +8,7 @@ import pytest
 
 from core.vocabulary import Audience, CodeKind, Language, StaffRole
 from flows.actions import ActionCall, CodeInfo
-from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin
+from flows.effects import CheckinItem, CodeRefused, LinkStaffRole, SaveStaffCheckin
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import load_flowset
 from flows.staff_actions import (
@@ -72,7 +72,8 @@ async def test_a_learner_code_does_not_link_a_staff_account() -> None:
         frame=_frame({"code": "demo-y9"}), language=Language.EN, at=AT, ports=FakePorts()
     )
     result = await link_code(call)
-    assert (result.outcome, result.effects) == ("invalid", [])
+    # refused, and counted towards the attempt limit like any wrong code
+    assert (result.outcome, result.effects) == ("invalid", [CodeRefused()])
 
 
 class AuthorityCodePorts(FakePorts):
@@ -88,4 +89,4 @@ async def test_an_authority_code_links_without_a_school() -> None:
     )
     result = await link_code(call)
     assert result.outcome == "authority"
-    assert result.effects == [LinkStaffRole(None, StaffRole.AUTHORITY)]
+    assert result.effects == [LinkStaffRole(None, StaffRole.AUTHORITY, code="AUTH")]

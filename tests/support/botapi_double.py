@@ -170,6 +170,7 @@ class BotApiDouble:
         self.unknown_calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
         self.callback_answers: list[JsonDict] = []
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get 403
         self.webhook_url = ""
         self.commands: list[JsonDict] = []
         self._pending: list[_PendingUpdate] = []
@@ -350,6 +351,8 @@ class BotApiDouble:
 
     async def _send_message(self, params: JsonDict) -> JsonDict:
         chat_id = _chat_id(params)
+        if chat_id in self.blocked:
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
         text = str(params.get("text") or "")
         if not text.strip():
             raise BotApiError(400, "Bad Request: message text is empty")
