@@ -11,5 +11,8 @@ from fastapi import APIRouter
 
 def default_routers() -> list[APIRouter]:
     """Every feature router, in order (imported here, so ``web.app`` stays cycle-free)."""
-    routers: list[APIRouter] = []
-    return routers
+    import web.chat.routes
+
+    return [
+        web.chat.routes.router,
+    ]

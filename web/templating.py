@@ -85,6 +85,7 @@ def render(
         "t": translator(language),
         "csrf_token": csrf_token,
         "path": request.url.path,
+        "exit_url": getattr(getattr(request.app.state, "settings", None), "web_exit_url", "/leave"),
         **(ctx or {}),
     }
     body = environment().get_template(name).render(values)

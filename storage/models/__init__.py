@@ -13,9 +13,11 @@ from storage.models.people import (
 from storage.models.requests import ContactRequest
 from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
+from storage.models.web import Author, WebMessage
 
 __all__ = [
     "AlertDelivery",
+    "Author",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -29,4 +31,5 @@ __all__ = [
     "SafeguardingAlert",
     "School",
     "SchoolContact",
+    "WebMessage",
 ]
