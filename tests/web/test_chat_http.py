@@ -146,7 +146,7 @@ async def test_bad_requests_get_clear_pages_never_a_traceback(
     assert "That message is too long" in huge.text
     multipart = learner.client.post("/chat", files={"text": ("a.txt", b"hi")})
     assert multipart.status_code == 415
-    not_found = httpx.get(f"{base}/chat/nothing")
+    not_found = learner.client.get("/chat/nothing")
     assert not_found.status_code == 404
     for response in (missing, wrong_type, huge, multipart, not_found):
         assert response.headers["content-type"].startswith("text/html")
