@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -85,6 +86,8 @@ def render(
         "t": translator(language),
         "csrf_token": csrf_token,
         "path": request.url.path,
+        # the toggle's links: a feature may pass its own (the chat also changes the learner's)
+        "language_url": lambda code: f"/language/{code}?next={quote(request.url.path)}",
         "exit_url": getattr(getattr(request.app.state, "settings", None), "web_exit_url", "/leave"),
         **(ctx or {}),
     }

@@ -161,6 +161,13 @@ class WebChat:
             )
         return Posted([m for m in messages if m.id in added])
 
+    async def set_language(self, device: str, language: Language) -> None:
+        """Change the learner's language, when they have already chosen one (the toggle)."""
+        async with self.llais.sessions() as session, session.begin():
+            person = await people.get_person(session, ref=self.ref(device))
+            if person is not None and person.language is not None:
+                person.language = language
+
     async def forget(self, device: str) -> None:
         """Clear this device's mailbox (the learner's data stays, as the page said)."""
         async with self.llais.sessions() as session, session.begin():

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.vocabulary import Language
+from core.vocabulary import Language, parse_language
 from llais.signposter import LEARNER_SIGNPOSTS
 from web.chat.conversation import StaleChoice, WebChat
 from web.chat.device import device_id, forget_device, new_device_id, remember_device
 from web.deps import llais_app, page_language
+from web.pages import safe_next
 from web.security import SESSION_COOKIE, RateLimiter, page_session, require_csrf
 from web.templating import render, translator
 
@@ -63,6 +65,15 @@ async def _use_learner_language(request: Request, chat: WebChat, device: str | N
         request.state.language = language
 
 
+def _page(
+    request: Request, name: str, ctx: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    """A chat page: its language toggle changes the learner's language too."""
+    path = quote(request.url.path)
+    values = {"language_url": lambda code: f"/chat/language/{code}?next={path}", **(ctx or {})}
+    return render(request, name, values, status)
+
+
 @router.get("/", include_in_schema=False)
 async def home() -> Response:
     return RedirectResponse("/chat", status_code=303)
@@ -75,7 +86,7 @@ async def show_chat(request: Request) -> Response:
     await _use_learner_language(request, chat, device)
     session = page_session(request)
     view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
-    return render(request, "chat/page.html", {"view": view, "typed": "", "notice": ""})
+    return _page(request, "chat/page.html", {"view": view, "typed": "", "notice": ""})
 
 
 def _is_htmx(request: Request) -> bool:
@@ -112,7 +123,7 @@ async def post_chat(request: Request) -> Response:
         await _use_learner_language(request, chat, device)
         view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
         notice = "chat.expired_resend"
-        return render(request, "chat/page.html", {"view": view, "typed": text, "notice": notice})
+        return _page(request, "chat/page.html", {"view": view, "typed": text, "notice": notice})
     require_csrf(request, form)
     per_device, per_address = _limiters(request)
     address = request.client.host if request.client else "unknown"
@@ -134,11 +145,14 @@ async def post_chat(request: Request) -> Response:
         raise HTTPException(status_code=409, detail="stale_choice") from None
     settings = llais_app(request).settings
     if _is_htmx(request):
+        shown_in = _field(form, "page_lang")  # the language the page was shown in
         await _use_learner_language(request, chat, device)
         view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
         response: Response = render(
             request, "chat/_posted.html", {"view": view, "posted": posted.messages}
         )
+        if page_language(request).value != shown_in:
+            response.headers["hx-refresh"] = "true"  # the whole page follows the new language
     else:
         response = RedirectResponse("/chat", status_code=303)
     if new_device:
@@ -169,7 +183,7 @@ async def help_now(request: Request) -> Response:
     t = translator(language)
     if not lines:
         lines = [t(key) for key in FALLBACK_CONTACTS]
-    return render(request, "chat/help.html", {"contacts": lines})
+    return _page(request, "chat/help.html", {"contacts": lines})
 
 
 @router.get("/leave")
@@ -181,11 +195,24 @@ async def leave(request: Request) -> Response:
     return response
 
 
+@router.get("/chat/language/{code}")
+async def chat_language(request: Request, code: str, next: str | None = None) -> Response:
+    """The language toggle on chat pages: the page and, once they have chosen one, the
+    learner's own language (so Llais answers in it too)."""
+    language = parse_language(code)
+    back = quote(safe_next(next, "/chat"))
+    response = RedirectResponse(f"/language/{code}?next={back}", status_code=303)
+    device = device_id(request)
+    if language is not None and device is not None:
+        await _chat(request).set_language(device, language)
+    return response
+
+
 @router.get("/chat/forget")
 async def forget_page(request: Request) -> Response:
     chat = _chat(request)
     await _use_learner_language(request, chat, device_id(request))
-    return render(request, "chat/forget.html")
+    return _page(request, "chat/forget.html")
 
 
 @router.post("/chat/forget")
@@ -199,7 +226,7 @@ async def forget(request: Request) -> Response:
         await chat.forget(device)
     if language is not None:
         request.state.language = language
-    response = render(request, "chat/forgotten.html")
+    response = _page(request, "chat/forgotten.html")
     settings = llais_app(request).settings
     forget_device(response, settings)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -32,17 +32,18 @@
   // After a post: clear the field, show the new messages, and put focus where the learner
   // goes next (the first new choice after pressing one, else the message field).
   var lastKind = "text";
+  var sent = "";
   document.addEventListener("htmx:configRequest", function (event) {
     var trigger = event.detail.triggeringEvent;
     var submitter = trigger && trigger.submitter;
     var typed = document.getElementById("llais-text");
-    lastKind = submitter && submitter.name === "choice" && !(typed && typed.value.trim())
-      ? "choice" : "text";
+    sent = typed ? typed.value : "";
+    lastKind = submitter && submitter.name === "choice" && !sent.trim() ? "choice" : "text";
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail.target || event.detail.target.id !== "llais-messages") return;
     var field = document.getElementById("llais-text");
-    if (field) field.value = "";
+    if (field && field.value === sent) field.value = "";  // keep anything typed meanwhile
     var messages = document.querySelectorAll("#llais-messages .llais-message");
     if (messages.length) messages[messages.length - 1].scrollIntoView({ block: "nearest" });
     var choice = document.querySelector("#llais-controls .llais-choice");
