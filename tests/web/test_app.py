@@ -122,6 +122,6 @@ def test_the_error_page_passes_axe_and_loads_nothing_offsite_in_chromium(
     expect(page.locator("body")).to_have_class(re.compile("govuk-frontend-supported"))
     found = axe_violations(page)
     assert found == [], format_violations(found)
-    page.get_by_role("link", name="Cymraeg").click()
+    page.get_by_role("link", name="Newid yr iaith i'r Gymraeg").click()
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     assert browser_log(page).console_errors == []
