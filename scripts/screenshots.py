@@ -82,7 +82,7 @@ def main() -> int:
                 _say(page, checkin, "0 = ")
                 path = OUT / f"chat-{lang}.png"
                 page.focus("#llais-text")
-                page.evaluate("document.getElementById('llais-send').scrollIntoView({block: 'end'})")
+                page.locator("#llais-send").evaluate("e => e.scrollIntoView({block: 'end'})")
                 page.screenshot(path=path)
                 print(f"wrote {path.relative_to(ROOT)}")
                 context.close()

@@ -31,6 +31,12 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Response:
+    """No icon (GOV.UK's crown is not ours to use): say so without an error in the console."""
+    return Response(status_code=204, headers={"cache-control": "max-age=86400"})
+
+
 def safe_next(value: str | None, default: str = "/") -> str:
     """A local path to go back to: never another site (``//host``, ``\\``, a scheme)."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
