@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import HTTPException, Request
 
 from core.clock import Clock, utcnow
 from core.settings import Settings
@@ -89,12 +89,6 @@ class Sessions:
     def cookie_value(self, session: PageSession) -> str:
         body = f"{session.id}.{session.started}.{session.seen}"
         return f"{body}.{sign(self._secret, 'session', body)}"
-
-    def attach(self, response: Response, session: PageSession) -> None:
-        """Set (or renew) the session cookie; a browser-session cookie, ended server-side too."""
-        response.set_cookie(
-            SESSION_COOKIE, self.cookie_value(session), **cookie_options(self.settings)
-        )
 
     def csrf_token(self, session: PageSession) -> str:
         return sign(self._secret, "csrf", session.id)
