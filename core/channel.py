@@ -21,7 +21,7 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"  # the learner bot
     STAFF_TELEGRAM = "staff-telegram"  # the staff bot
     TERMINAL = "terminal"  # ``llais chat``
-    WEB = "web"  # the learner web chat (coming)
+    WEB = "web"  # the learner web chat
 
     @property
     def audience(self) -> Audience:

@@ -12,6 +12,7 @@ from core.clock import utcnow
 from core.settings import Settings
 from llais.dialogue import SESSION
 from storage.db import AsyncSession
+from storage.repo import web_mailbox
 from storage.repo.retention import purge_free_text, purge_recent_messages
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,8 @@ RETENTION_EVERY = timedelta(hours=6)
 
 
 async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Clear check-in comments and mood notes older than the retention period, and the recent
-    messages of sessions that have expired."""
+    """Clear check-in comments, mood notes and web chat messages older than the retention
+    period, and the recent messages of sessions that have expired."""
     try:
         async with sessions() as session, session.begin():
             now = utcnow()
@@ -30,6 +31,9 @@ async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSe
                 session, now=now, days=settings.free_text_retention_days
             )
             await purge_recent_messages(session, before=now - SESSION)
+            cleared += await web_mailbox.purge(
+                session, now=now, days=settings.free_text_retention_days
+            )
     except Exception as exc:
         log.error("retention purge failed: %s", type(exc).__name__)
         return 0

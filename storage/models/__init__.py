@@ -14,10 +14,12 @@ from storage.models.people import (
 from storage.models.requests import ContactRequest, SchoolMessage
 from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
+from storage.models.web import Author, WebMessage
 
 __all__ = [
     "AlertDelivery",
     "AlertEvent",
+    "Author",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -33,4 +35,5 @@ __all__ = [
     "School",
     "SchoolContact",
     "SchoolMessage",
+    "WebMessage",
 ]

@@ -103,8 +103,8 @@ def test_format_in_welsh_and_english(directory: Directory) -> None:
     found = crisis_contacts(directory, london(2026, 11, 25, 20, 0), Language.CY, 14)
     welsh = format_contacts(found, Language.CY)
     english = format_contacts(found, Language.EN)
-    assert "• Y Samariaid: Ffoniwch 116 123" in welsh
-    assert "Tecstiwch SHOUT i 85258" in welsh
+    assert "• Y Samariaid: Ffonia 116 123" in welsh  # ti: the learner register
+    assert "Tecstia SHOUT i 85258" in welsh
     assert "(ar agor nawr tan 23:00)" in welsh  # the Welsh line's closing time
     assert "(ar agor nawr tan hanner nos)" in welsh  # Meic
     assert "Text SHOUT to 85258" in english
