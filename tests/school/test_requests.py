@@ -118,7 +118,9 @@ async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answer
         taken = await turn(
             staff_api, WELLBEING, staff_api.press(WELLBEING, "🙋 I'll take this"), "taken"
         )
-        assert "first name Sam, form 10B" in taken
+        assert "first name Sam, form 10B" in taken and "✔️ Mark as done" in (
+            staff_api.messages_to(WELLBEING)[-1].button_labels
+        )
         assert await loop.run() == 1
         told = learner_api.messages_to(LEARNER)[-1].text
         assert "your school's wellbeing lead has seen your request" in told
@@ -151,9 +153,16 @@ async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answer
             learner_api.push_text(LEARNER, "my dad hits me when he's been drinking"),
             "Are you safe right now?",
         )
+        done = await turn(
+            staff_api,
+            WELLBEING,
+            staff_api.push_callback(WELLBEING, f"rdone:{request.id}", 1),
+            "marked as done",
+        )
+        assert f"Request {request.id} is marked as done" in done
 
     [request] = await _requests(app)
-    assert request.status is RequestStatus.TAKEN and request.first_name == "Sam"
+    assert request.status is RequestStatus.CLOSED and request.first_name == "Sam"
     messages = await _messages(app)
     assert [(m.direction, m.text) for m in messages] == [
         (MessageDirection.TO_LEARNER, "Come to room 12 at break, Sam"),
