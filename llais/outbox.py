@@ -53,6 +53,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+LEASE = timedelta(minutes=2)  # a claimed message is not claimed again for this long
+
 
 class PermanentDeliveryError(LlaisError):
     """Sending cannot succeed however often it is tried (blocked bot, chat gone)."""
@@ -135,8 +137,9 @@ class Outbox:
         report = Delivered()
         now = self.clock()
         async with self.sessions() as session, session.begin():
-            rows = await repo.claim_due(session, now=now, limit=limit, lease=timedelta(minutes=2))
-            rows = [row for row in rows if row.channel in self.senders]
+            rows = await repo.claim_due(
+                session, now=now, limit=limit, lease=LEASE, channels=list(self.senders)
+            )
             work: list[Delivery] = []
             for row in rows:
                 person = await people.get_person(session, ref=row.person_ref)

@@ -35,6 +35,7 @@ from storage.repo.threads import REQUEST, thread_id
 log = logging.getLogger(__name__)
 
 TAKE_PREFIX = "take:"
+DONE_PREFIX = "rdone:"
 TEMPLATE_PREFIX = "tpl:"
 TEMPLATES = ("break", "form", "soon")
 TAKERS = (StaffRole.WELLBEING_LEAD, StaffRole.DSL, StaffRole.DEPUTY_DSL)
@@ -184,7 +185,34 @@ def reply_buttons(thread: str, language: Any) -> tuple[tuple[Button, ...], ...]:
         )
         for name in TEMPLATES
     ]
+    kind, _, ident = thread.partition(":")
+    if kind == REQUEST:
+        rows.append((Button(cat.get("school.done_button", language), f"{DONE_PREFIX}{ident}"),))
     return tuple(rows)
+
+
+def parse_done(payload: str) -> int | None:
+    """The request id in a "Mark as done" payload, or None."""
+    rest = payload.removeprefix(DONE_PREFIX) if payload.startswith(DONE_PREFIX) else ""
+    return int(rest) if rest.isdigit() else None
+
+
+async def close_request(
+    session: AsyncSession, *, request_id: int, member: Person | None, now: datetime
+) -> Reply:
+    """The member of staff who took the request marks it done (it is then closed)."""
+    cat = catalogue()
+    language = (member.language if member else None) or DEFAULT_LANGUAGE
+    request = await session.get(ContactRequest, request_id, with_for_update=True)
+    if request is None:
+        return Reply(cat.get("school.request_unknown", language))
+    if member is None or request.taken_by != member.ref:
+        return Reply(cat.get("school.not_allowed_write", language))
+    request.status = RequestStatus.CLOSED
+    log.info(
+        "request %d closed after %d s", request.id, int((now - request.created_at).total_seconds())
+    )
+    return Reply(cat.get("school.request_done", language, number=request.id))
 
 
 async def take_request(

@@ -20,7 +20,14 @@ from llais.alerts import lifecycle
 from llais.alerts.render import parse_ack
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import PersonPorts
-from llais.requests import TEMPLATE_PREFIX, TEMPLATES, parse_take, take_request
+from llais.requests import (
+    TEMPLATE_PREFIX,
+    TEMPLATES,
+    close_request,
+    parse_done,
+    parse_take,
+    take_request,
+)
 from llais.signposter import STAFF_SIGNPOSTS
 from llais.staff.acknowledge import acknowledge_alert
 from nlu.understand import Understanding
@@ -82,6 +89,8 @@ class StaffService(DialogueService[PersonPorts]):
                         session, request_id=request_id, member=member, now=now, tz=tz
                     )
                 ]
+            if (done_id := parse_done(data)) is not None:
+                return [await close_request(session, request_id=done_id, member=member, now=now)]
             if data.startswith(TEMPLATE_PREFIX):
                 return [await self._template(session, member, data, now)]
             if lifecycle.parse(data) is not None and not data.startswith(NOTE_PREFIX):

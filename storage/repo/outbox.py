@@ -8,7 +8,7 @@ uses a plain select. A claim is a lease: the row's ``not_before`` moves ``lease`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -79,14 +79,18 @@ async def claim_due(
     now: datetime,
     limit: int = 50,
     lease: timedelta = timedelta(minutes=2),
+    channels: Collection[str] | None = None,
 ) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages, most urgent first, leasing them for ``lease``."""
+    """Claim up to ``limit`` due messages, most urgent first, leasing them for ``lease``; with
+    ``channels``, only messages for those (a channel nobody sends on keeps its messages)."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
         .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
     )
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(list(channels)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(await session.scalars(query))

@@ -193,3 +193,43 @@ async def test_two_workers_never_claim_the_same_message(
                 theirs = await repo.claim_due(second, now=T0, limit=4)
     assert len(mine) == 4 and len(theirs) == 2
     assert not {r.id for r in mine} & {r.id for r in theirs}
+
+
+async def test_a_channel_nobody_sends_on_yet_keeps_its_messages_until_a_sender_is_registered(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await _learner(sessions, "web-learner", None, Language.EN)
+    async with sessions() as session, session.begin():
+        await queue(
+            session,
+            key="web:1",
+            person_ref="web-learner",
+            audience=Audience.LEARNER,
+            channel=Channel.WEB,
+            priority=OutboxPriority.REPLY,
+            text="hello on the web",
+            now=T0,
+        )
+
+    class Mailbox:
+        """Stands in for the web chat's mailbox: keeps what it was given."""
+
+        def __init__(self) -> None:
+            self.got: list[Delivery] = []
+
+        async def send(self, delivery: Delivery) -> None:
+            self.got.append(delivery)
+
+    clock = Clock()
+    outbox = Outbox(sessions=sessions, senders={}, clock=clock)
+    for _ in range(3):
+        assert (await outbox.deliver_due()).sent == 0
+        clock.now += timedelta(minutes=5)
+    async with sessions() as session:
+        row = await repo.get_message(session, key="web:1")
+        assert row is not None and (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+    mailbox = Mailbox()
+    outbox.register(Channel.WEB, mailbox)
+    assert (await outbox.deliver_due()).sent == 1
+    [delivery] = mailbox.got
+    assert (delivery.address, delivery.reply.text) == (None, "hello on the web")

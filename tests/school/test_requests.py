@@ -6,11 +6,13 @@ the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.telegram import TelegramSender
@@ -89,8 +91,13 @@ async def _messages(app: App) -> list[SchoolMessage]:
 
 
 async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answered_back(
-    app: App, learner_api: BotApiDouble, staff_api: BotApiDouble, clock: Clock
+    app: App,
+    learner_api: BotApiDouble,
+    staff_api: BotApiDouble,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)
     async with both_bots(app, learner_api, staff_api, clock) as loop:
         await link_staff(staff_api, WELLBEING, "DEMO-WELLBEING")
         await link_staff(staff_api, DSL, "DEMO-DSL")
@@ -111,7 +118,9 @@ async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answer
         taken = await turn(
             staff_api, WELLBEING, staff_api.press(WELLBEING, "🙋 I'll take this"), "taken"
         )
-        assert "first name Sam, form 10B" in taken
+        assert "first name Sam, form 10B" in taken and "✔️ Mark as done" in (
+            staff_api.messages_to(WELLBEING)[-1].button_labels
+        )
         assert await loop.run() == 1
         told = learner_api.messages_to(LEARNER)[-1].text
         assert "your school's wellbeing lead has seen your request" in told
@@ -144,9 +153,16 @@ async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answer
             learner_api.push_text(LEARNER, "my dad hits me when he's been drinking"),
             "Are you safe right now?",
         )
+        done = await turn(
+            staff_api,
+            WELLBEING,
+            staff_api.push_callback(WELLBEING, f"rdone:{request.id}", 1),
+            "marked as done",
+        )
+        assert f"Request {request.id} is marked as done" in done
 
     [request] = await _requests(app)
-    assert request.status is RequestStatus.TAKEN and request.first_name == "Sam"
+    assert request.status is RequestStatus.CLOSED and request.first_name == "Sam"
     messages = await _messages(app)
     assert [(m.direction, m.text) for m in messages] == [
         (MessageDirection.TO_LEARNER, "Come to room 12 at break, Sam"),
@@ -156,6 +172,11 @@ async def test_a_request_reaches_the_wellbeing_lead_is_taken_answered_and_answer
     async with app.sessions() as session:
         [alert] = (await session.scalars(select(SafeguardingAlert))).all()
     assert alert.excerpt == "my dad hits me when he's been drinking"
+    # logs carry kinds and counts: no name, form, message text or chat id
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in ("Sam", "10B", "room 12", "see you there", "drinking", str(LEARNER)):
+        assert secret not in logged
+    assert "request 1 taken by a wellbeing_lead" in logged
 
 
 async def test_without_a_wellbeing_lead_the_request_goes_to_the_dsl_and_a_template_reply(
