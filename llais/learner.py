@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from core.channel import InboundKind
-from core.vocabulary import Audience, RiskLevel
+from core.vocabulary import Audience
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.model import TextStep

@@ -39,7 +39,6 @@ async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) ->
     return sum(int(getattr(r, "rowcount", 0) or 0) for r in (comments, notes, outbox))
 
 
-
 async def purge_recent_messages(session: AsyncSession, *, before: datetime) -> int:
     """Drop the recent messages (read as context) from states last used before ``before``."""
     rows = await session.scalars(
