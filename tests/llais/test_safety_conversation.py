@@ -370,14 +370,14 @@ async def test_neutral_text_typed_mid_question_is_not_low_mood(
         (
             "en",
             "I want to talk to someone at school",
-            "ask your school's wellbeing lead",
-            "Yes please",
+            "How would you like them to find you?",
+            "💬 Reply to me here",
         ),
         (
             "cy",
             "dw i eisiau siarad â rhywun yn yr ysgol",
-            "arweinydd lles dy ysgol",
-            "Hoffwn, plis",
+            "Sut hoffet ti iddyn nhw ddod o hyd i ti?",
+            "💬 Ateb fi yma",
         ),
     ],
 )
