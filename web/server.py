@@ -64,7 +64,7 @@ class WebServer:
                 done, _ = await asyncio.wait((waiter, serving), timeout=0.05)
                 if done:
                     break
-            else:
+            if self.server.started:  # even when told to stop meanwhile: it did listen
                 log.info("web app listening")
                 if on_started is not None:
                     on_started(self.address)
