@@ -153,6 +153,13 @@ def telegram_bots(app: App) -> Bots:
     return Bots(settings=settings, apps=apps, alert_sender=sender, senders=senders)
 
 
+def web_senders(app: App) -> dict[str, ChannelSender]:
+    """The outbox's sender for the web chat: messages wait in the learner's mailbox."""
+    from web.chat.outbox import WebMailboxSender  # web imports this module: import it late
+
+    return {Channel.WEB: WebMailboxSender(app.sessions)}
+
+
 def web_server(app: App, *, clock: Clock = utcnow) -> WebServer:
     """The web application over the running services, on ``web_listen:web_port``."""
     from web.app import create_web_app  # web imports this module: import it late

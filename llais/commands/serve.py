@@ -22,7 +22,7 @@ from typing import Any
 from core.settings import Settings
 from llais.alerts import AlertDispatcher, add_dispatch_job
 from llais.alerts.out_of_hours import OutOfHours
-from llais.app import running_app, telegram_bots, web_server
+from llais.app import running_app, telegram_bots, web_senders, web_server
 from llais.housekeeping import add_retention_job
 from llais.loop import add_outbox_job
 from llais.outbox import Outbox
@@ -74,7 +74,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
         router = RequestRouter(settings=settings, sessions=app.sessions)
-        outbox = Outbox(sessions=app.sessions, senders=bots.senders)
+        outbox = Outbox(sessions=app.sessions, senders={**bots.senders, **web_senders(app)})
         add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
         bots_stop, web_stop = asyncio.Event(), asyncio.Event()
