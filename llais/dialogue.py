@@ -1,11 +1,14 @@
 """What every bot's conversation service does, whoever it talks to.
 
-For every message: derive the pseudonymous reference, run the safeguarding detector on any free text
-before anything else (outside the transaction, so a slow NLU server never holds a lock), let the
-engine decide, apply the effects and the new state in one transaction, commit, and only then hand
-the replies back to the channel adapter. People of every audience live in one store and their
-effects go through one dispatcher (``storage.apply``); each service's differences are data (its
-``Vocabulary``, flows and routes) plus how it answers a concern.
+For every message: derive the pseudonymous reference, open the turn in one transaction (the
+person's turn lock on PostgreSQL, so any number of processes may serve one person, then one read of
+the person, their state and check-in count), run the safeguarding detector on any free text before
+anything else, let the engine decide, apply the effects and the new state, commit, and only then
+hand the replies back to the channel adapter. The person's lock is held while their text is
+understood: their next message waits for this one, nobody else's does (the builtin NLU runs in
+process; a Rasa server is bounded by ``rasa_timeout``). People of every audience live in one store
+and their effects go through one dispatcher (``storage.apply``); each service's differences are
+data (its ``Vocabulary``, flows and routes) plus how it answers a concern.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
 from storage.repo import conversations as state_repo
-from storage.repo import people
+from storage.repo import people, turns
+from storage.repo.turns import OpenedTurn
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +116,12 @@ class DialogueService(ABC, Generic[PortsT]):
         """Answer a safeguarding concern (level medium or above)."""
 
     # ----- the person, in the one person store ----------------------------------------------
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        """The language the person chose, if they are known."""
-        person = await people.get_person(session, ref=ref)
-        return person.language if person else None
-
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> PortsT:
+    async def _open(
+        self, session: AsyncSession, ref: str, opened: OpenedTurn, inbound: Inbound
+    ) -> PortsT:
         """Find or create the person and return the ports bound to them for this turn."""
         audience = self.vocabulary.audience
-        person = await people.get_person(session, ref=ref)
+        person = opened.person
         if person is None:
             person = await people.create_person(
                 session, ref=ref, audience=audience, channel=inbound.channel, now=self.clock()
@@ -135,7 +136,7 @@ class DialogueService(ABC, Generic[PortsT]):
             signposter=self.signposter,
             policy=self.vocabulary.signposts,
             retention_days=self.settings.free_text_retention_days,
-            checkins=await people.checkin_count(session, ref=ref),
+            checkins=opened.checkins,
         )
 
     async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
@@ -162,15 +163,15 @@ class DialogueService(ABC, Generic[PortsT]):
         if early is not None:
             return early
         text = inbound.text[:MAX_TEXT] if inbound.kind is not InboundKind.CHOICE else ""
-        understanding = None
-        if text.strip():
-            async with self.sessions() as session:
-                hint = await self._stored_language(session, ref)
-            understanding = await self.understander.understand(text, language_hint=hint)
-        now = self.clock()
         async with self.sessions() as session, session.begin():
-            ports = await self._open(session, ref, inbound)
-            state = self._restore(await state_repo.load_state(session, ref=ref))
+            opened = await turns.open_turn(session, ref=ref)
+            understanding = None
+            if text.strip():
+                hint = opened.person.language if opened.person else None
+                understanding = await self.understander.understand(text, language_hint=hint)
+            now = self.clock()
+            ports = await self._open(session, ref, opened, inbound)
+            state = self._restore(opened.state)
             language = ports.language or (
                 understanding.nlu.language if understanding else DEFAULT_LANGUAGE
             )

@@ -41,3 +41,9 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def takes_row_locks(session: AsyncSession) -> bool:
+    """Whether the database serialises work with row and advisory locks (PostgreSQL), rather than
+    by SQLite's one writer at a time (``BEGIN IMMEDIATE``, one process)."""
+    return session.get_bind().dialect.name == "postgresql"

@@ -40,6 +40,37 @@ async def open_alerts(session: AsyncSession) -> list[SafeguardingAlert]:
     return list(rows)
 
 
+async def alerts_to_work_on(session: AsyncSession, *, since: datetime) -> list[str]:
+    """Ids of the alerts delivery may have work for, oldest first: open ones, and acknowledged
+    ones raised since ``since`` or whose recipients have not all been told."""
+    untold = (
+        select(AlertDelivery.id)
+        .where(AlertDelivery.alert_id == SafeguardingAlert.id, AlertDelivery.closed_at.is_(None))
+        .exists()
+    )
+    acknowledged = (SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED) & (
+        (SafeguardingAlert.created_at >= since) | untold
+    )
+    rows = await session.scalars(
+        select(SafeguardingAlert.id)
+        .where((SafeguardingAlert.status == AlertStatus.OPEN) | acknowledged)
+        .order_by(SafeguardingAlert.created_at)
+    )
+    return list(rows)
+
+
+async def claim_alert(session: AsyncSession, *, alert_id: str) -> SafeguardingAlert | None:
+    """Lock the alert's row until the commit, or return None when another transaction holds it
+    (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer and ignores it)."""
+    alert: SafeguardingAlert | None = await session.scalar(
+        select(SafeguardingAlert)
+        .where(SafeguardingAlert.id == alert_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return alert
+
+
 async def get_alert(
     session: AsyncSession, *, alert_id: str, for_update: bool = False
 ) -> SafeguardingAlert | None:
@@ -128,20 +159,14 @@ async def acknowledge(
     alert.next_escalation_at = None
 
 
-async def unclosed_acknowledged(
-    session: AsyncSession,
-) -> list[tuple[AlertDelivery, SafeguardingAlert]]:
-    """Deliveries of acknowledged alerts whose recipient has not been told so yet."""
-    rows = await session.execute(
-        select(AlertDelivery, SafeguardingAlert)
-        .join(SafeguardingAlert, SafeguardingAlert.id == AlertDelivery.alert_id)
-        .where(
-            SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED,
-            AlertDelivery.closed_at.is_(None),
-        )
+async def unclosed_deliveries(session: AsyncSession, *, alert_id: str) -> list[AlertDelivery]:
+    """Deliveries of the alert whose recipient has not been told of its acknowledgement yet."""
+    rows = await session.scalars(
+        select(AlertDelivery)
+        .where(AlertDelivery.alert_id == alert_id, AlertDelivery.closed_at.is_(None))
         .order_by(AlertDelivery.id)
     )
-    return [(delivery, alert) for delivery, alert in rows]
+    return list(rows)
 
 
 async def recipient(session: AsyncSession, *, ref: str) -> Recipient | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from storage.db import AsyncSession
 from storage.models import Checkin, MoodLog
@@ -14,14 +14,21 @@ from storage.models import Checkin, MoodLog
 async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) -> int:
     """Clear comments and notes older than ``days``; returns how many were cleared."""
     cutoff = now - timedelta(days=days)
-    comments = await session.execute(
-        update(Checkin)
+    # rows another worker is clearing now are skipped (SKIP LOCKED on PostgreSQL), not waited for
+    checkins = (
+        select(Checkin.id)
         .where(Checkin.completed_at < cutoff, Checkin.comment.is_not(None))
-        .values(comment=None)
+        .with_for_update(skip_locked=True)
+    )
+    moods = (
+        select(MoodLog.id)
+        .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
+        .with_for_update(skip_locked=True)
+    )
+    comments = await session.execute(
+        update(Checkin).where(Checkin.id.in_(checkins.scalar_subquery())).values(comment=None)
     )
     notes = await session.execute(
-        update(MoodLog)
-        .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
-        .values(note=None)
+        update(MoodLog).where(MoodLog.id.in_(moods.scalar_subquery())).values(note=None)
     )
     return int(getattr(comments, "rowcount", 0) or 0) + int(getattr(notes, "rowcount", 0) or 0)
