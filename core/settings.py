@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -40,6 +41,7 @@ class Settings(BaseSettings):
     demo: bool = False
     timezone: str = "Europe/London"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
 
     nlu_backend: NluBackend = NluBackend.BUILTIN
     nlu_model_dir: Path = Path("var/nlu-model")

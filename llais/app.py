@@ -102,9 +102,9 @@ async def running_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIter
         await app.db.dispose()
 
 
-def configure_logs(level: str | int) -> None:
+def configure_logs(level: str | int, *, json_lines: bool = False) -> None:
     """Logging for an entry point: ours, then the channel libraries held back from data."""
-    configure_logging(level)
+    configure_logging(level, json_lines=json_lines)
     quiet_library_loggers()
 
 

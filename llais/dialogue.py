@@ -37,7 +37,7 @@ from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
 from storage.repo import conversations as state_repo
-from storage.repo import people, turns
+from storage.repo import people, turns, updates
 from storage.repo.turns import OpenedTurn
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,11 @@ class DialogueService(ABC, Generic[PortsT]):
         text = inbound.text[:MAX_TEXT] if inbound.kind is not InboundKind.CHOICE else ""
         async with self.sessions() as session, session.begin():
             opened = await turns.open_turn(session, ref=ref)
+            if inbound.delivery and not await updates.first_delivery(
+                session, key=inbound.delivery, now=self.clock()
+            ):
+                log.info("%s turn: a repeated delivery, already applied", self.vocabulary.messages)
+                return []
             understanding = None
             if text.strip():
                 hint = opened.person.language if opened.person else None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import replace
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.telegram.failures import note_failure
 from bot.telegram.inbound import callback_to_inbound, message_to_inbound
 from bot.telegram.outbound import bilingual, send_replies
 from core.channel import Channel, ConversationHandler
@@ -36,6 +38,7 @@ class TelegramCallbacks:
         inbound = message_to_inbound(message, channel=self.channel, edited=edited)
         if inbound is None:
             return
+        inbound = replace(inbound, delivery=f"{self.channel}:{update.update_id}")
         replies = await self.handler.handle(inbound)
         await send_replies(context.bot, message.chat.id, replies)
 
@@ -48,6 +51,7 @@ class TelegramCallbacks:
         if query.data is None or (query.message and query.message.chat.type != ChatType.PRIVATE):
             return
         inbound = callback_to_inbound(query, channel=self.channel)
+        inbound = replace(inbound, delivery=f"{self.channel}:{update.update_id}")
         replies = await self.handler.handle(inbound)
         # close the keyboard only once the choice is handled, so a failed press can be retried
         await _close_keyboard(query)
@@ -72,14 +76,18 @@ class TelegramCallbacks:
         )
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
+            note_failure(told=False)
             return
         key = "telegram.error_staff" if self.bot_kind == "staff" else "telegram.error"
         try:
             await context.bot.send_message(chat.id, bilingual(key))
         except TelegramError as exc:
+            note_failure(told=False)
             logger.warning(
                 "%s bot: could not send the apology: %s", self.bot_kind, type(exc).__name__
             )
+            return
+        note_failure(told=True)
 
 
 async def _answer(query: CallbackQuery) -> None:

@@ -13,6 +13,7 @@ from storage.models.people import (
 from storage.models.requests import ContactRequest
 from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
+from storage.models.updates import ProcessedUpdate
 
 __all__ = [
     "AlertDelivery",
@@ -25,6 +26,7 @@ __all__ = [
     "EnrolmentCode",
     "MoodLog",
     "Person",
+    "ProcessedUpdate",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
