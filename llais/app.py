@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -14,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
+    TelegramWebhook,
     build_application,
     quiet_library_loggers,
     run_bots,
+    serve_webhooks,
+    webhook_secret,
 )
 from bot.terminal import run_chat
 from core.channel import Channel
@@ -35,6 +38,7 @@ from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
+from llais.webhooks import UpdateReceiver
 from nlu.understand import build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
@@ -52,6 +56,8 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     learner: LearnerService
     staff: StaffService
+    # the bots' webhooks by kind ("learner", "staff"), when updates come by webhook
+    webhooks: dict[str, UpdateReceiver] = field(default_factory=dict)
 
 
 def check_messages(messages: Catalogue) -> None:
@@ -118,10 +124,15 @@ class Bots:
     settings: Settings
     apps: list[TelegramApp]
     alert_sender: AlertSender | None
+    webhooks: list[TelegramWebhook] = field(default_factory=list)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run every bot (polling, or webhooks) until ``stop`` is set."""
-        await run_bots(self.apps, stop, self.settings)
+        """Run every bot until ``stop`` is set: long polling, or (with a webhook URL) updates
+        through the web app's ``/telegram/<kind>`` routes."""
+        if self.settings.telegram_webhook_url:
+            await serve_webhooks(self.webhooks, stop, base_url=self.settings.telegram_webhook_url)
+        else:
+            await run_bots(self.apps, stop, self.settings)
 
 
 def telegram_bots(app: App) -> Bots:
@@ -139,7 +150,13 @@ def telegram_bots(app: App) -> Bots:
         )
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
-    return Bots(settings=settings, apps=apps, alert_sender=sender)
+    bots = Bots(settings=settings, apps=apps, alert_sender=sender)
+    if settings.telegram_webhook_url:
+        for bot_app in apps:
+            hook = TelegramWebhook(bot_app, secret=webhook_secret(settings, bot_app.bot.token))
+            bots.webhooks.append(hook)
+            app.webhooks[hook.kind] = hook
+    return bots
 
 
 def web_server(app: App, *, clock: Clock = utcnow) -> WebServer:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from web import readiness
+from web.telegram import routes as telegram_routes
+
 
 def default_routers() -> list[APIRouter]:
     """Every feature router, in order (imported here, so ``web.app`` stays cycle-free)."""
     routers: list[APIRouter] = []
+    routers.append(readiness.router)
+    routers.append(telegram_routes.router)
     return routers

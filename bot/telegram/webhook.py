@@ -12,9 +12,10 @@ even be told is answered 503, for Telegram to re-deliver.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from enum import StrEnum
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -22,17 +23,9 @@ from telegram import Update
 from bot.telegram.application import BOT_KIND, TelegramApp
 from bot.telegram.failures import Handling, handling
 from bot.telegram.runner import ALLOWED_UPDATES
+from llais.webhooks import Received
 
 logger = logging.getLogger(__name__)
-
-
-class Received(StrEnum):
-    """What became of one pushed update."""
-
-    HANDLED = "handled"  # committed and answered, or nothing to do
-    MALFORMED = "malformed"  # not an update this bot can read: nothing to re-deliver
-    TOLD_TO_RETRY = "told_to_retry"  # it failed and the person was asked to try again
-    FAILED = "failed"  # it failed and nobody could be told: re-deliver it
 
 
 class TelegramWebhook:
@@ -41,6 +34,7 @@ class TelegramWebhook:
     def __init__(self, app: TelegramApp, *, secret: str) -> None:
         self.app = app
         self.secret = secret
+        self.ready = False
 
     @property
     def kind(self) -> str:
@@ -53,8 +47,10 @@ class TelegramWebhook:
         return hmac.compare_digest(given, self.secret.encode("utf-8"))
 
     async def start(self, url: str | None) -> None:
-        """Initialise the application (``getMe``); with ``url``, register the webhook there."""
+        """Initialise the application (``getMe``); with ``url``, register the webhook there
+        (every worker does: it is the same registration)."""
         await self.app.initialize()
+        self.ready = True
         if url:
             await self.app.bot.set_webhook(
                 url, secret_token=self.secret, allowed_updates=list(ALLOWED_UPDATES)
@@ -63,10 +59,13 @@ class TelegramWebhook:
 
     async def stop(self) -> None:
         """Release the application's HTTP connections (the webhook stays registered)."""
+        self.ready = False
         await self.app.shutdown()
 
     async def receive(self, payload: Any) -> Received:
         """Handle one update as Telegram posted it; return once its turn is committed."""
+        if not self.ready:
+            return Received.NOT_READY
         if not isinstance(payload, dict):
             return Received.MALFORMED
         try:
@@ -80,3 +79,24 @@ class TelegramWebhook:
         if not outcome.failed:
             return Received.HANDLED
         return Received.TOLD_TO_RETRY if outcome.told else Received.FAILED
+
+
+async def serve_webhooks(
+    webhooks: Sequence[TelegramWebhook], stop: asyncio.Event, *, base_url: str
+) -> None:
+    """Initialise each bot and register ``<base_url>/telegram/<kind>``; release them at ``stop``.
+
+    The updates themselves arrive through the web app's routes meanwhile.
+    """
+    started: list[TelegramWebhook] = []
+    try:
+        for hook in webhooks:
+            await hook.start(f"{base_url.rstrip('/')}/telegram/{hook.kind}")
+            started.append(hook)
+        await stop.wait()
+    finally:
+        for hook in started:
+            try:
+                await hook.stop()
+            except Exception as exc:  # one bot failing to close must not keep the other open
+                logger.warning("%s bot: shutdown failed: %s", hook.kind, type(exc).__name__)
