@@ -168,8 +168,11 @@ class DialogueService(ABC, Generic[PortsT]):
             if inbound.delivery and not await updates.first_delivery(
                 session, key=inbound.delivery, now=self.clock()
             ):
+                # Applied before (its answer may have been lost in a crash): not again, but the
+                # person is shown where they are, so nobody waits on a reply that never comes.
                 log.info("%s turn: a repeated delivery, already applied", self.vocabulary.messages)
-                return []
+                language = (opened.person.language if opened.person else None) or DEFAULT_LANGUAGE
+                return self.engine.reprompt(self._restore(opened.state), language=language)
             understanding = None
             if text.strip():
                 hint = opened.person.language if opened.person else None

@@ -18,6 +18,11 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
+    elif url.startswith("postgresql"):
+        # after an outage pooled connections are dead: test each on checkout, and give up on an
+        # unreachable server within seconds (a turn then asks the person to try again)
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"timeout": 5}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
