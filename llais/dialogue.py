@@ -45,7 +45,14 @@ log = logging.getLogger(__name__)
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
 MAX_TEXT = 4000
 # what every service says outside the flows, from its own catalogue file
-SERVICE_MESSAGES = ("not_text", "stale_button", "unknown_command", "not_understood", "use_buttons")
+SERVICE_MESSAGES = (
+    "not_text",
+    "stale_button",
+    "unknown_command",
+    "not_understood",
+    "use_buttons",
+    "repeated",
+)
 
 PortsT = TypeVar("PortsT", bound=PersonPorts)
 
@@ -172,7 +179,8 @@ class DialogueService(ABC, Generic[PortsT]):
                 # person is shown where they are, so nobody waits on a reply that never comes.
                 log.info("%s turn: a repeated delivery, already applied", self.vocabulary.messages)
                 language = (opened.person.language if opened.person else None) or DEFAULT_LANGUAGE
-                return self.engine.reprompt(self._restore(opened.state), language=language)
+                again = self.engine.reprompt(self._restore(opened.state), language=language)
+                return again or [self._message("repeated", language)]
             understanding = None
             if text.strip():
                 hint = opened.person.language if opened.person else None

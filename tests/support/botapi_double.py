@@ -182,6 +182,7 @@ class BotApiDouble:
         self.webhook_attempts = 50
         self.webhook_statuses: dict[int, list[int]] = {}  # update id -> answers (0: no answer)
         self._chat_gates: dict[int, asyncio.Lock] = {}
+        self._others: dict[str, BotApiDouble] = {}
         self._deliveries: set[asyncio.Task[None]] = set()
         self.commands: list[JsonDict] = []
         self._pending: list[_PendingUpdate] = []
@@ -266,7 +267,15 @@ class BotApiDouble:
 
     # ---- HTTP ------------------------------------------------------------------------------
 
+    def also_serve(self, other: BotApiDouble) -> None:
+        """Answer ``other``'s token here too, from ``other``'s state: one ``base_url`` for two
+        bots, as Telegram has (a process running both bots has one base URL setting)."""
+        self._others[other.token] = other
+
     async def _dispatch(self, request: web.Request) -> web.Response:
+        other = self._others.get(request.match_info["token"])
+        if other is not None:
+            return await other._dispatch(request)
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method_name = request.match_info["method"]
