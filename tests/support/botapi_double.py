@@ -183,6 +183,7 @@ class BotApiDouble:
         self.webhook_statuses: dict[int, list[int]] = {}  # update id -> answers (0: no answer)
         self._chat_gates: dict[int, asyncio.Lock] = {}
         self._others: dict[str, BotApiDouble] = {}
+        self._client: aiohttp.ClientSession | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
         self.commands: list[JsonDict] = []
         self._pending: list[_PendingUpdate] = []
@@ -246,6 +247,9 @@ class BotApiDouble:
         self._closing = True
         for task in list(self._deliveries):
             task.cancel()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
         for gate in self._holds.values():
             gate.set()
         await self._notify()
@@ -474,17 +478,13 @@ class BotApiDouble:
         headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
         async with gate:
             for _ in range(self.webhook_attempts):
-                connector = aiohttp.TCPConnector(force_close=True)
                 try:
-                    async with (
-                        aiohttp.ClientSession(connector=connector) as client,
-                        client.post(
-                            self.webhook_url,
-                            json=update,
-                            headers=headers,
-                            timeout=aiohttp.ClientTimeout(total=60),
-                        ) as response,
-                    ):
+                    async with self._webhook_client().post(
+                        self.webhook_url,
+                        json=update,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=60),
+                    ) as response:
                         statuses.append(response.status)
                         if 200 <= response.status < 300:
                             break
@@ -492,6 +492,13 @@ class BotApiDouble:
                     statuses.append(0)
                 await asyncio.sleep(self.webhook_retry_delay)
         await self._notify()
+
+    def _webhook_client(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            # a new connection for every call, so a balancing proxy in front sees each one
+            connector = aiohttp.TCPConnector(force_close=True, limit=0)
+            self._client = aiohttp.ClientSession(connector=connector)
+        return self._client
 
     def webhook_delivered(self, update_id: int) -> bool:
         """Whether the webhook answered 2xx for the update."""

@@ -67,6 +67,7 @@ class Cluster:
     logs: Path
     size: int = 3
     alert_poll_seconds: float = 0.5
+    db_via_proxy: bool = True  # False: straight to PostgreSQL (no outage possible, less load)
     workers: list[Worker] = field(default_factory=list)
     db_proxy: TcpProxy | None = None
     web_proxy: TcpProxy | None = None
@@ -90,7 +91,9 @@ class Cluster:
 
     def env(self, worker: Worker) -> dict[str, str]:
         assert self.db_proxy is not None and self.web_proxy is not None
-        db = make_url(self.database_url).set(host=HOST, port=self.db_proxy.port)
+        db = make_url(self.database_url)
+        if self.db_via_proxy:
+            db = db.set(host=HOST, port=self.db_proxy.port)
         env = {key: value for key, value in os.environ.items() if not key.startswith("LLAIS_")}
         env |= {
             "LLAIS_DATABASE_URL": db.render_as_string(hide_password=False),

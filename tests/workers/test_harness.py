@@ -24,11 +24,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.channel import Channel
+from core.clock import utcnow
 from core.settings import Settings
+from core.vocabulary import Audience, Language
 from llais.alerts.render import parse_ack
 from llais.app import running_app
-from llais.commands.demo import seed_demo
-from storage.models import SafeguardingAlert
+from llais.commands.demo import DEMO_SCHOOL, seed_demo
+from llais.pseudonym import person_ref
+from storage.models import Person, SafeguardingAlert, School
 from tests.staff.conftest import STAFF_TOKEN
 from tests.support.botapi_double import BotApiDouble
 from tests.support.workers import Cluster
@@ -52,9 +56,12 @@ async def doubles() -> AsyncIterator[tuple[BotApiDouble, BotApiDouble]]:
     assert learner_api.unknown_calls == [] and staff.unknown_calls == []
 
 
-@pytest.fixture
+@pytest.fixture(params=[False], ids=["direct"])
 async def cluster(
-    pg_settings: Settings, doubles: tuple[BotApiDouble, BotApiDouble], tmp_path: Path
+    request: pytest.FixtureRequest,
+    pg_settings: Settings,
+    doubles: tuple[BotApiDouble, BotApiDouble],
+    tmp_path: Path,
 ) -> AsyncIterator[Cluster]:
     await seed_demo(pg_settings.database_url)
     learner_api, staff_api = doubles
@@ -65,6 +72,7 @@ async def cluster(
         secret_key=SECRET,
         nlu_model_dir=pg_settings.nlu_model_dir,
         logs=tmp_path,
+        db_via_proxy=request.param,
     ) as running:
         yield running
 
@@ -88,6 +96,33 @@ async def link_dsl(staff: BotApiDouble) -> None:
     await step(staff, DSL, staff.push_text(DSL, "DEMO-DSL"), "Thanks")
 
 
+async def enrolled(settings: Settings, users: list[int]) -> None:
+    """Learners who enrolled in Year 10 of the demo school earlier (in English), as rows: the
+    load is their disclosures, not their first visit."""
+    async with running_app(settings) as app, app.sessions() as session, session.begin():
+        school = await session.scalar(select(School.id).where(School.name == DEMO_SCHOOL[0]))
+        session.add_all(
+            Person(
+                ref=person_ref(SECRET, Channel.TELEGRAM, str(user)),
+                audience=Audience.LEARNER,
+                channel=Channel.TELEGRAM,
+                language=Language.EN,
+                school_id=school,
+                year_group=10,
+                stopped=False,
+                created_at=utcnow(),
+            )
+            for user in users
+        )
+
+
+async def discloses(api: BotApiDouble, user: int) -> None:
+    """An enrolled learner discloses abuse, then says they are safe right now (two turns, so the
+    order of the replies shows)."""
+    await step(api, user, api.push_text(user, DISCLOSURE), "Are you safe right now?")
+    await step(api, user, api.press(user, "Yes"), "Yes please")
+
+
 async def journey(api: BotApiDouble, user: int) -> None:
     """A learner starts, chooses English, enrols in Year 10 and discloses abuse."""
     await step(api, user, api.push_command(user, "start"), "English")
@@ -97,7 +132,7 @@ async def journey(api: BotApiDouble, user: int) -> None:
     await step(api, user, api.push_text(user, DISCLOSURE), "Are you safe right now?")
 
 
-MARKERS = ("English", "OK, got it", "Year 10", "Are you safe right now?")
+MARKERS = ("Are you safe right now?", "Yes please")
 
 
 def in_order(api: BotApiDouble, user: int) -> bool:
@@ -133,7 +168,8 @@ async def test_three_workers_200_disclosures_and_a_kill_9_lose_nothing(
     learner_api, staff_api = doubles
     await link_dsl(staff_api)
     users = [560000 + n for n in range(LEARNERS)]
-    journeys = [asyncio.create_task(journey(learner_api, user)) for user in users]
+    await enrolled(pg_settings, users)
+    journeys = [asyncio.create_task(discloses(learner_api, user)) for user in users]
 
     # kill -9 one worker once a third of the learners are through
     await learner_api.wait_until(
@@ -162,6 +198,7 @@ async def test_three_workers_200_disclosures_and_a_kill_9_lose_nothing(
 
 
 @pytest.mark.timeout(180)
+@pytest.mark.parametrize("cluster", [True], ids=["db-proxy"], indirect=True)
 async def test_the_database_unreachable_learners_told_to_retry_then_all_resumes(
     cluster: Cluster, doubles: tuple[BotApiDouble, BotApiDouble], pg_settings: Settings
 ) -> None:
