@@ -66,3 +66,8 @@ async def disclose(app: App, user_id: str) -> list[Reply]:
     await played.press("OK, got it")
     await played.say("DEMO-Y10")
     return await played.say(DISCLOSURE)
+
+
+from tests.workers.test_webhooks import hook_settings  # noqa: E402
+
+__all__ += ["hook_settings"]
