@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +102,10 @@ class Result:
         }
 
 
+def _answered(api: BotApiDouble, user: int, before: int) -> bool:
+    return len(api.messages_to(user)) > before
+
+
 async def drive(api: BotApiDouble, users: list[int], turns: int, name: str) -> Result:
     """Every learner sends ``turns`` messages in turn; time each from push to reply."""
     latencies: list[float] = []
@@ -110,7 +115,7 @@ async def drive(api: BotApiDouble, users: list[int], turns: int, name: str) -> R
             before = len(api.messages_to(user))
             started = time.perf_counter()
             await api.push_text(user, MESSAGES[(user + n) % len(MESSAGES)])
-            await api.wait_until(lambda b=before: len(api.messages_to(user)) > b, timeout=120)
+            await api.wait_until(partial(_answered, api, user, before), timeout=120)
             if record:
                 latencies.append(time.perf_counter() - started)
 
@@ -220,11 +225,9 @@ async def main() -> int:
     )
     args = parser.parse_args()
     learners = [600000 + n for n in range(args.learners)]
-    runs: list[Callable[[], Awaitable[Result]]] = [lambda: echo_bot(learners, args.turns)]
+    runs: list[Callable[[], Awaitable[Result]]] = [partial(echo_bot, learners, args.turns)]
     for size in args.workers:
-        runs.append(
-            lambda size=size: llais_workers(args.server, size, learners, args.turns, args.model_dir)
-        )
+        runs.append(partial(llais_workers, args.server, size, learners, args.turns, args.model_dir))
     results = []
     for run in runs:
         result = await run()
