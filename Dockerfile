@@ -6,6 +6,7 @@ COPY pyproject.toml README.md ./
 COPY core ./core
 COPY llais ./llais
 COPY bot ./bot
+COPY web ./web
 COPY nlu ./nlu
 COPY flows ./flows
 COPY signposting ./signposting
@@ -15,4 +16,5 @@ RUN pip install --no-cache-dir . && useradd --create-home llais && mkdir -p /app
 USER llais
 # Train the builtin NLU model at build time (never committed as a binary).
 RUN llais nlu train
+# one worker on its own: migrate, then serve (docker-compose.yml migrates once, then starts workers)
 CMD ["sh", "-c", "llais db upgrade && llais serve"]

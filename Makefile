@@ -81,6 +81,7 @@ nlu-eval: install
 bench: install
 	$(BIN)/python benchmarks/nlu_classify.py
 	$(BIN)/python benchmarks/safeguarding_bench.py
+	$(BIN)/python benchmarks/turns_http.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -48,6 +48,8 @@ class Inbound:
     text: str = ""  # free text (TEXT), or the command's arguments (COMMAND)
     choice: str = ""  # button payload (CHOICE)
     command: str = ""  # command name without the slash (COMMAND), e.g. "start"
+    # the channel's id for this delivery (e.g. "telegram:<update_id>"): a repeat is not applied
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

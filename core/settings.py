@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -32,14 +33,15 @@ class Settings(BaseSettings):
     staff_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
-    telegram_webhook_url: str | None = None  # set to use a webhook instead of polling
-    telegram_webhook_listen: str = "127.0.0.1"
-    telegram_webhook_port: int = 8443
+    # the public base address of the web app: set to take updates by webhook instead of polling
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None  # unset: derived from the secret key
     telegram_poll_interval: float = 0.0
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     demo: bool = False
     timezone: str = "Europe/London"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
 
     nlu_backend: NluBackend = NluBackend.BUILTIN
     nlu_model_dir: Path = Path("var/nlu-model")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -15,9 +15,12 @@ from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
     TelegramSender,
+    TelegramWebhook,
     build_application,
     quiet_library_loggers,
     run_bots,
+    serve_webhooks,
+    webhook_secret,
 )
 from bot.terminal import run_chat
 from core.channel import Channel
@@ -39,6 +42,7 @@ from llais.outbox import ChannelSender
 from llais.requests import message_keys as request_keys
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
+from llais.webhooks import UpdateReceiver
 from nlu.understand import build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
@@ -56,6 +60,8 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     learner: LearnerService
     staff: StaffService
+    # the bots' webhooks by kind ("learner", "staff"), when updates come by webhook
+    webhooks: dict[str, UpdateReceiver] = field(default_factory=dict)
 
 
 def check_messages(messages: Catalogue) -> None:
@@ -111,9 +117,9 @@ async def running_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIter
         await app.db.dispose()
 
 
-def configure_logs(level: str | int) -> None:
+def configure_logs(level: str | int, *, json_lines: bool = False) -> None:
     """Logging for an entry point: ours, then the channel libraries held back from data."""
-    configure_logging(level)
+    configure_logging(level, json_lines=json_lines)
     quiet_library_loggers()
 
 
@@ -125,10 +131,15 @@ class Bots:
     apps: list[TelegramApp]
     alert_sender: AlertSender | None
     senders: dict[str, ChannelSender]  # the outbox's sender for each bot's channel
+    webhooks: list[TelegramWebhook] = field(default_factory=list)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run every bot (polling, or webhooks) until ``stop`` is set."""
-        await run_bots(self.apps, stop, self.settings)
+        """Run every bot until ``stop`` is set: long polling, or (with a webhook URL) updates
+        through the web app's ``/telegram/<kind>`` routes."""
+        if self.settings.telegram_webhook_url:
+            await serve_webhooks(self.webhooks, stop, base_url=self.settings.telegram_webhook_url)
+        else:
+            await run_bots(self.apps, stop, self.settings)
 
 
 def telegram_bots(app: App) -> Bots:
@@ -150,7 +161,13 @@ def telegram_bots(app: App) -> Bots:
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
         senders[Channel.STAFF_TELEGRAM] = TelegramSender(staff.bot)
-    return Bots(settings=settings, apps=apps, alert_sender=sender, senders=senders)
+    bots = Bots(settings=settings, apps=apps, alert_sender=sender, senders=senders)
+    if settings.telegram_webhook_url:
+        for bot_app in apps:
+            hook = TelegramWebhook(bot_app, secret=webhook_secret(settings, bot_app.bot.token))
+            bots.webhooks.append(hook)
+            app.webhooks[hook.kind] = hook
+    return bots
 
 
 def web_senders(app: App) -> dict[str, ChannelSender]:

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"llais: configuration error:\n{exc}", file=sys.stderr)
         return 2
-    configure_logs(settings.log_level)
+    configure_logs(settings.log_level, json_lines=settings.log_format == "json")
     handler: Handler = args.func
     try:
         return handler(args, settings)

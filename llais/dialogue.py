@@ -1,11 +1,14 @@
 """What every bot's conversation service does, whoever it talks to.
 
-For every message: derive the pseudonymous reference, run the safeguarding detector on any free text
-before anything else (outside the transaction, so a slow NLU server never holds a lock), let the
-engine decide, apply the effects and the new state in one transaction, commit, and only then hand
-the replies back to the channel adapter. People of every audience live in one store and their
-effects go through one dispatcher (``storage.apply``); each service's differences are data (its
-``Vocabulary``, flows and routes) plus how it answers a concern.
+For every message: derive the pseudonymous reference, open the turn in one transaction (the
+person's turn lock on PostgreSQL, so any number of processes may serve one person, then one read of
+the person, their state and check-in count), run the safeguarding detector on any free text before
+anything else, let the engine decide, apply the effects and the new state, commit, and only then
+hand the replies back to the channel adapter. The person's lock is held while their text is
+understood: their next message waits for this one, nobody else's does (the builtin NLU runs in
+process; a Rasa server is bounded by ``rasa_timeout``). People of every audience live in one store
+and their effects go through one dispatcher (``storage.apply``); each service's differences are
+data (its ``Vocabulary``, flows and routes) plus how it answers a concern.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
 from storage.repo import conversations as state_repo
-from storage.repo import people
+from storage.repo import people, turns, updates
+from storage.repo.turns import OpenedTurn
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,14 @@ INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to 
 CONTEXT_MESSAGES = 3
 SESSION = timedelta(minutes=30)
 # what every service says outside the flows, from its own catalogue file
-SERVICE_MESSAGES = ("not_text", "stale_button", "unknown_command", "not_understood", "use_buttons")
+SERVICE_MESSAGES = (
+    "not_text",
+    "stale_button",
+    "unknown_command",
+    "not_understood",
+    "use_buttons",
+    "repeated",
+)
 
 # Replies that are neutral however the detector grades them: "ok", "not really", "thanks"
 # mid-question are not distress (a concern, medium or above, is never overruled by this).
@@ -143,15 +154,12 @@ class DialogueService(ABC, Generic[PortsT]):
         """Answer a safeguarding concern (level medium or above)."""
 
     # ----- the person, in the one person store ----------------------------------------------
-    async def _stored_language(self, session: AsyncSession, ref: str) -> Language | None:
-        """The language the person chose, if they are known."""
-        person = await people.get_person(session, ref=ref)
-        return person.language if person else None
-
-    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> PortsT:
+    async def _open(
+        self, session: AsyncSession, ref: str, opened: OpenedTurn, inbound: Inbound
+    ) -> PortsT:
         """Find or create the person and return the ports bound to them for this turn."""
         audience = self.vocabulary.audience
-        person = await people.get_person(session, ref=ref)
+        person = opened.person
         if person is None:
             person = await people.create_person(
                 session, ref=ref, audience=audience, channel=inbound.channel, now=self.clock()
@@ -166,7 +174,7 @@ class DialogueService(ABC, Generic[PortsT]):
             signposter=self.signposter,
             policy=self.vocabulary.signposts,
             retention_days=self.settings.free_text_retention_days,
-            checkins=await people.checkin_count(session, ref=ref),
+            checkins=opened.checkins,
             now=self.clock(),
             code_attempts=self.settings.code_attempts,
             code_block_minutes=self.settings.code_block_minutes,
@@ -198,20 +206,29 @@ class DialogueService(ABC, Generic[PortsT]):
         # The whole message is assessed, however long: the channel bounds its size and the
         # detector's work grows linearly with it.
         text = inbound.text if inbound.kind is not InboundKind.CHOICE else ""
-        understanding = None
-        now = self.clock()
-        context: list[str] = []
-        if text.strip():
-            async with self.sessions() as session:
-                hint = await self._stored_language(session, ref)
-                stored = await state_repo.load_state(session, ref=ref)
-            context = [r.text for r in recent_messages(self._restore(stored), now)]
-            understanding = await self.understander.understand(
-                text, language_hint=hint, context=context
-            )
         async with self.sessions() as session, session.begin():
-            ports = await self._open(session, ref, inbound)
-            state = self._restore(await state_repo.load_state(session, ref=ref))
+            opened = await turns.open_turn(session, ref=ref)
+            if inbound.delivery and not await updates.first_delivery(
+                session, key=inbound.delivery, now=self.clock()
+            ):
+                # Applied before (its answer may have been lost in a crash): not again, but the
+                # person is shown where they are, so nobody waits on a reply that never comes.
+                log.info("%s turn: a repeated delivery, already applied", self.vocabulary.messages)
+                language = (opened.person.language if opened.person else None) or DEFAULT_LANGUAGE
+                again = self.engine.reprompt(self._restore(opened.state), language=language)
+                return again or [self._message("repeated", language)]
+            now = self.clock()
+            state = self._restore(opened.state)
+            understanding = None
+            context: list[str] = []
+            if text.strip():
+                # read with the learner's last few messages of the session, under the turn's lock
+                hint = opened.person.language if opened.person else None
+                context = [r.text for r in recent_messages(state, now)]
+                understanding = await self.understander.understand(
+                    text, language_hint=hint, context=context
+                )
+            ports = await self._open(session, ref, opened, inbound)
             language = ports.language or (
                 understanding.nlu.language if understanding else DEFAULT_LANGUAGE
             )

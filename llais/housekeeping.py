@@ -1,4 +1,6 @@
-"""Housekeeping jobs that run inside ``llais serve``: free text is cleared after retention."""
+"""Housekeeping jobs that run inside ``llais serve``: free text is cleared after retention, and
+records of applied updates once no re-delivery can come. Every worker may run them: rows another
+worker is clearing are skipped (``storage.repo.retention``)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from llais.dialogue import SESSION
 from storage.db import AsyncSession
 from storage.repo import web_mailbox
 from storage.repo.retention import purge_free_text, purge_recent_messages
+from storage.repo.updates import forget_old as forget_old_updates
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSe
             cleared += await web_mailbox.purge(
                 session, now=now, days=settings.free_text_retention_days
             )
+            await forget_old_updates(session, now=utcnow())
     except Exception as exc:
         log.error("retention purge failed: %s", type(exc).__name__)
         return 0

@@ -18,6 +18,11 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
+    elif url.startswith("postgresql"):
+        # after an outage pooled connections are dead: test each on checkout, and give up on an
+        # unreachable server within seconds (a turn then asks the person to try again)
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"timeout": 5}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
@@ -41,3 +46,9 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def takes_row_locks(session: AsyncSession) -> bool:
+    """Whether the database serialises work with row and advisory locks (PostgreSQL), rather than
+    by SQLite's one writer at a time (``BEGIN IMMEDIATE``, one process)."""
+    return session.get_bind().dialect.name == "postgresql"

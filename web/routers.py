@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from web import readiness
+from web.telegram import routes as telegram_routes
+
 
 def default_routers() -> list[APIRouter]:
     """Every feature router, in order (imported here, so ``web.app`` stays cycle-free)."""
     import web.chat.routes
 
     return [
+        readiness.router,
+        telegram_routes.router,
         web.chat.routes.router,
     ]

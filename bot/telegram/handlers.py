@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import replace
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.telegram.failures import note_failure
 from bot.telegram.inbound import callback_to_inbound, message_to_inbound
 from bot.telegram.outbound import bilingual, send_replies
-from core.channel import Channel, ConversationHandler
+from core.channel import Channel, ConversationHandler, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +38,9 @@ class TelegramCallbacks:
         inbound = message_to_inbound(message, channel=self.channel, edited=edited)
         if inbound is None:
             return
+        inbound = replace(inbound, delivery=f"{self.channel}:{update.update_id}")
         replies = await self.handler.handle(inbound)
-        await send_replies(context.bot, message.chat.id, replies)
+        await self._reply(context, message.chat.id, replies)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """Acknowledge a button press, pass the choice on, mark what was chosen, then reply."""
@@ -48,16 +51,29 @@ class TelegramCallbacks:
         if query.data is None or (query.message and query.message.chat.type != ChatType.PRIVATE):
             return
         inbound = callback_to_inbound(query, channel=self.channel)
+        inbound = replace(inbound, delivery=f"{self.channel}:{update.update_id}")
         replies = await self.handler.handle(inbound)
         # close the keyboard only once the choice is handled, so a failed press can be retried
         await _close_keyboard(query)
-        await send_replies(context.bot, inbound.chat_id, replies)
+        await self._reply(context, inbound.chat_id, replies)
 
     async def on_shared_chat(self, update: Update, context: Context) -> None:
         """Refuse groups, supergroups and channels in both languages; nothing reaches the core."""
         chat = update.effective_chat
         if chat is not None:
-            await context.bot.send_message(chat.id, bilingual("telegram.private_only"))
+            await self._reply(context, chat.id, [Reply(bilingual("telegram.private_only"))])
+
+    async def _reply(self, context: Context, chat_id: int | str, replies: list[Reply]) -> None:
+        """Send the replies; a chat that is gone (blocked the bot, never existed) is logged, not
+        an error: the turn is committed, and there is nobody to tell."""
+        try:
+            await send_replies(context.bot, chat_id, replies)
+        except Forbidden as exc:
+            logger.warning("%s bot: replies not delivered (%s)", self.bot_kind, type(exc).__name__)
+        except BadRequest as exc:
+            if "chat not found" not in str(exc).lower():
+                raise
+            logger.warning("%s bot: replies not delivered (chat not found)", self.bot_kind)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the error without message text or user ids, then apologise where there is a chat."""
@@ -72,14 +88,18 @@ class TelegramCallbacks:
         )
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
+            note_failure(told=False)
             return
         key = "telegram.error_staff" if self.bot_kind == "staff" else "telegram.error"
         try:
             await context.bot.send_message(chat.id, bilingual(key))
         except TelegramError as exc:
+            note_failure(told=False)
             logger.warning(
                 "%s bot: could not send the apology: %s", self.bot_kind, type(exc).__name__
             )
+            return
+        note_failure(told=True)
 
 
 async def _answer(query: CallbackQuery) -> None:

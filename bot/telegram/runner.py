@@ -1,4 +1,4 @@
-"""Run bots inside an existing event loop (beside the scheduler), by long polling or webhook."""
+"""Run bots inside an existing event loop (beside the scheduler) by long polling."""
 
 from __future__ import annotations
 
@@ -47,61 +47,21 @@ async def run_polling_until(
             await _stop(app)
 
 
-async def run_webhook_until(
-    app: TelegramApp,
-    stop: asyncio.Event,
-    *,
-    webhook_url: str,
-    listen: str,
-    port: int,
-    url_path: str,
-    secret_token: str,
-) -> None:
-    """Serve a webhook on ``listen:port/url_path`` until ``stop`` is set, then shut down."""
-    async with app:
-        await app.start()
-        try:
-            assert app.updater is not None, "build the application with an updater"
-            await app.updater.start_webhook(
-                listen=listen,
-                port=port,
-                url_path=url_path,
-                webhook_url=webhook_url,
-                allowed_updates=ALLOWED_UPDATES,
-                secret_token=secret_token,
-            )
-            logger.info("%s bot serving a webhook on port %d", app.bot_data.get(BOT_KIND), port)
-            await stop.wait()
-        finally:
-            await _stop(app)
-
-
 async def run_bots(apps: list[TelegramApp], stop: asyncio.Event, settings: Settings) -> None:
-    """Run every bot until ``stop`` is set: webhooks if a webhook URL is set, else polling.
-
-    With webhooks, bot ``i`` listens on ``telegram_webhook_port + i`` at ``/telegram/<kind>``
-    and registers ``<telegram_webhook_url>/telegram/<kind>``; the reverse proxy maps each path.
-    """
+    """Long-poll every bot until ``stop`` is set (webhooks arrive through the web app instead:
+    ``bot.telegram.webhook``). Only one process may poll a bot."""
     async with asyncio.TaskGroup() as group:
-        for index, app in enumerate(apps):
-            if settings.telegram_webhook_url:
-                path = f"telegram/{app.bot_data.get(BOT_KIND, index)}"
-                run = run_webhook_until(
-                    app,
-                    stop,
-                    webhook_url=f"{settings.telegram_webhook_url.rstrip('/')}/{path}",
-                    listen=settings.telegram_webhook_listen,
-                    port=settings.telegram_webhook_port + index,
-                    url_path=path,
-                    secret_token=webhook_secret(settings, app.bot.token),
-                )
-            else:
-                run = run_polling_until(app, stop, poll_interval=settings.telegram_poll_interval)
-            group.create_task(run)
+        for app in apps:
+            group.create_task(
+                run_polling_until(app, stop, poll_interval=settings.telegram_poll_interval)
+            )
 
 
 def webhook_secret(settings: Settings, token: str) -> str:
-    """Return the secret Telegram must send with each webhook call, derived from the secret key."""
+    """The secret Telegram must send with each webhook call: ``LLAIS_TELEGRAM_WEBHOOK_SECRET``,
+    or else one derived from the secret key and the bot's token."""
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
     key = settings.secret_key.get_secret_value().encode("utf-8")
     return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from core.channel import Reply
 from core.i18n import catalogue
-from core.vocabulary import ALERT_ROLES, DEFAULT_LANGUAGE
+from core.vocabulary import ALERT_ROLES, DEFAULT_LANGUAGE, AlertStatus
 from llais.alerts.render import AlertView, local_time
 from storage.db import AsyncSession
-from storage.models import AlertDelivery
+from storage.models import AlertDelivery, SafeguardingAlert
 from storage.repo import alerts as repo
 from storage.repo.alerts import Recipient
 
@@ -25,10 +25,14 @@ class Notice:
     reply: Reply
 
 
-async def plan_notices(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> list[Notice]:
-    """Notices for acknowledged alerts; the acknowledger's own deliveries are closed silently."""
+async def plan_notices(
+    session: AsyncSession, *, alert: SafeguardingAlert, now: datetime, tz: ZoneInfo
+) -> list[Notice]:
+    """Notices for an acknowledged alert; the acknowledger's own deliveries are closed silently."""
     notices: dict[tuple[str, str], Notice] = {}
-    for delivery, alert in await repo.unclosed_acknowledged(session):
+    if alert.status is AlertStatus.OPEN:  # acknowledged, or already further on
+        return []
+    for delivery in await repo.unclosed_deliveries(session, alert_id=alert.id):
         key = (alert.id, delivery.recipient_ref)
         if key in notices:
             continue
@@ -57,22 +61,24 @@ async def plan_notices(session: AsyncSession, *, now: datetime, tz: ZoneInfo) ->
 
 
 async def plan_late_updates(
-    session: AsyncSession, *, now: datetime, window: timedelta
+    session: AsyncSession, *, alert: SafeguardingAlert, now: datetime, window: timedelta
 ) -> list[tuple[AlertView, int, Recipient]]:
-    """Answers or a level that changed after acknowledgement, for everyone who had the alert."""
+    """Answers or a level that changed after acknowledgement, for everyone who had the alert
+    (while the alert is younger than ``window``)."""
     found: list[tuple[AlertView, int, Recipient]] = []
-    for alert in await repo.recently_acknowledged(session, since=now - window):
-        names = await repo.school_names(
-            session, ids=[alert.school_id] if alert.school_id is not None else []
-        )
-        view = AlertView.of(alert, names.get(alert.school_id) if alert.school_id else None)
-        latest: dict[str, AlertDelivery] = {}
-        for delivery in await repo.deliveries_of(session, alert_id=alert.id):
-            latest[delivery.recipient_ref] = delivery
-        for ref, delivery in latest.items():
-            if delivery.digest == view.digest:
-                continue
-            who = await repo.recipient(session, ref=ref)
-            if who is not None:
-                found.append((view, delivery.step, who))
+    if alert.status is AlertStatus.OPEN or alert.created_at < now - window:
+        return found
+    names = await repo.school_names(
+        session, ids=[alert.school_id] if alert.school_id is not None else []
+    )
+    view = AlertView.of(alert, names.get(alert.school_id) if alert.school_id else None)
+    latest: dict[str, AlertDelivery] = {}
+    for delivery in await repo.deliveries_of(session, alert_id=alert.id):
+        latest[delivery.recipient_ref] = delivery
+    for ref, delivery in latest.items():
+        if delivery.digest == view.digest:
+            continue
+        who = await repo.recipient(session, ref=ref)
+        if who is not None:
+            found.append((view, delivery.step, who))
     return found

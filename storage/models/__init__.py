@@ -15,6 +15,7 @@ from storage.models.requests import ContactRequest, SchoolMessage
 from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 from storage.models.web import Author, WebMessage
+from storage.models.updates import ProcessedUpdate
 
 __all__ = [
     "AlertDelivery",
@@ -30,6 +31,7 @@ __all__ = [
     "MoodLog",
     "OutboxMessage",
     "Person",
+    "ProcessedUpdate",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",

@@ -40,6 +40,39 @@ async def open_alerts(session: AsyncSession) -> list[SafeguardingAlert]:
     return list(rows)
 
 
+async def alerts_to_work_on(session: AsyncSession, *, since: datetime) -> list[str]:
+    """Ids of the alerts delivery may have work for, oldest first: open ones, and acknowledged
+    (or later) ones raised since ``since`` or whose recipients have not all been told."""
+    untold = (
+        select(AlertDelivery.id)
+        .where(AlertDelivery.alert_id == SafeguardingAlert.id, AlertDelivery.closed_at.is_(None))
+        .exists()
+    )
+    # acknowledged, or already further on (action taken, referred, closed): colleagues may
+    # still have to be told, and the learner may still be answering
+    acknowledged = (SafeguardingAlert.status != AlertStatus.OPEN) & (
+        (SafeguardingAlert.created_at >= since) | untold
+    )
+    rows = await session.scalars(
+        select(SafeguardingAlert.id)
+        .where((SafeguardingAlert.status == AlertStatus.OPEN) | acknowledged)
+        .order_by(SafeguardingAlert.created_at)
+    )
+    return list(rows)
+
+
+async def claim_alert(session: AsyncSession, *, alert_id: str) -> SafeguardingAlert | None:
+    """Lock the alert's row until the commit, or return None when another transaction holds it
+    (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer and ignores it)."""
+    alert: SafeguardingAlert | None = await session.scalar(
+        select(SafeguardingAlert)
+        .where(SafeguardingAlert.id == alert_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return alert
+
+
 async def get_alert(
     session: AsyncSession, *, alert_id: str, for_update: bool = False
 ) -> SafeguardingAlert | None:
@@ -128,20 +161,14 @@ async def acknowledge(
     alert.next_escalation_at = None
 
 
-async def unclosed_acknowledged(
-    session: AsyncSession,
-) -> list[tuple[AlertDelivery, SafeguardingAlert]]:
-    """Deliveries of acknowledged alerts whose recipient has not been told so yet."""
-    rows = await session.execute(
-        select(AlertDelivery, SafeguardingAlert)
-        .join(SafeguardingAlert, SafeguardingAlert.id == AlertDelivery.alert_id)
-        .where(
-            SafeguardingAlert.status != AlertStatus.OPEN,
-            AlertDelivery.closed_at.is_(None),
-        )
+async def unclosed_deliveries(session: AsyncSession, *, alert_id: str) -> list[AlertDelivery]:
+    """Deliveries of the alert whose recipient has not been told of its acknowledgement yet."""
+    rows = await session.scalars(
+        select(AlertDelivery)
+        .where(AlertDelivery.alert_id == alert_id, AlertDelivery.closed_at.is_(None))
         .order_by(AlertDelivery.id)
     )
-    return [(delivery, alert) for delivery, alert in rows]
+    return list(rows)
 
 
 async def recipient(session: AsyncSession, *, ref: str) -> Recipient | None:
@@ -178,19 +205,6 @@ async def role_of(session: AsyncSession, *, ref: str | None) -> StaffRole | None
     """The role of a member of staff, or None when they are not (or no longer) known."""
     person = await session.get(Person, ref) if ref else None
     return person.role if person else None
-
-
-async def recently_acknowledged(
-    session: AsyncSession, *, since: datetime
-) -> list[SafeguardingAlert]:
-    """Acknowledged alerts raised since ``since`` (their learner may still be answering)."""
-    rows = await session.scalars(
-        select(SafeguardingAlert).where(
-            SafeguardingAlert.status != AlertStatus.OPEN,
-            SafeguardingAlert.created_at >= since,
-        )
-    )
-    return list(rows)
 
 
 async def deliveries_of(session: AsyncSession, *, alert_id: str) -> list[AlertDelivery]:

@@ -16,15 +16,22 @@ from storage.models import Checkin, ConversationStateRow, MoodLog, OutboxMessage
 async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) -> int:
     """Clear comments and notes older than ``days``; returns how many were cleared."""
     cutoff = now - timedelta(days=days)
-    comments = await session.execute(
-        update(Checkin)
+    # rows another worker is clearing now are skipped (SKIP LOCKED on PostgreSQL), not waited for
+    checkins = (
+        select(Checkin.id)
         .where(Checkin.completed_at < cutoff, Checkin.comment.is_not(None))
-        .values(comment=None)
+        .with_for_update(skip_locked=True)
+    )
+    moods = (
+        select(MoodLog.id)
+        .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
+        .with_for_update(skip_locked=True)
+    )
+    comments = await session.execute(
+        update(Checkin).where(Checkin.id.in_(checkins.scalar_subquery())).values(comment=None)
     )
     notes = await session.execute(
-        update(MoodLog)
-        .where(MoodLog.logged_at < cutoff, MoodLog.note.is_not(None))
-        .values(note=None)
+        update(MoodLog).where(MoodLog.id.in_(moods.scalar_subquery())).values(note=None)
     )
     # what a person typed, copied into the outbox to send, once it has left or been given up on
     outbox = await session.execute(

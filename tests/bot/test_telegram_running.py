@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 
-import httpx
-from telegram.ext import AIORateLimiter
-
-from bot.telegram import build_application, run_bots, webhook_secret
-from core.channel import Channel, Inbound, InboundKind, Reply
+from bot.telegram import build_application, run_bots
+from core.channel import Channel, Inbound, Reply
 from tests.bot.conftest import RunBot
 from tests.bot.handlers import LEARNER, FailingHandler, RecordingHandler, settings_for
 from tests.support.botapi_double import BotApiDouble
@@ -91,50 +88,3 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-async def test_with_a_webhook_url_the_bot_registers_and_serves_a_webhook(
-    botapi: BotApiDouble,
-) -> None:
-    port = _free_port()
-    settings = settings_for(
-        botapi,
-        telegram_webhook_url="https://llais.example.org/hooks/",
-        telegram_webhook_port=port,
-        secret_key="a-long-random-secret-for-tests",
-    )
-    handler = RecordingHandler()
-    app = build_application(
-        botapi.token, settings, handler, rate_limiter=AIORateLimiter(max_retries=0)
-    )
-    stop = asyncio.Event()
-    running = asyncio.create_task(run_bots([app], stop, settings))
-    [registered] = await botapi.wait_for_call("setWebhook")
-    update = {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 1764000000,
-            "chat": {"id": LEARNER, "type": "private", "first_name": "Learner"},
-            "from": {"id": LEARNER, "is_bot": False, "first_name": "Learner"},
-            "text": "helo",
-        },
-    }
-    secret = webhook_secret(settings, botapi.token)
-    hook = f"http://127.0.0.1:{port}/telegram/learner"
-    async with httpx.AsyncClient() as client:
-        forged = await client.post(
-            hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
-        )
-        genuine = await client.post(
-            hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
-        )
-    await botapi.wait_for_messages(LEARNER, 1)
-    stop.set()
-    await asyncio.wait_for(running, 10)
-
-    assert registered.params["url"] == "https://llais.example.org/hooks/telegram/learner"
-    assert registered.params["secret_token"] == secret
-    assert (forged.status_code, genuine.status_code) == (403, 200)
-    assert [(e.kind, e.text) for e in handler.events] == [(InboundKind.TEXT, "helo")]
-    assert not botapi.calls_to("getUpdates")

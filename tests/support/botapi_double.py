@@ -6,9 +6,14 @@ or JSON bodies, answered with Bot API JSON (``{"ok": true, "result": ...}``). Te
 (private text, commands, button presses, stickers, group messages...) and read back what the bot
 sent.
 
-One double serves one bot token; run two doubles for two bots. A request with another token gets
-Telegram's ``401 Unauthorized``; a method the double does not serve gets ``404 Not Found`` and is
-recorded in :attr:`BotApiDouble.unknown_calls` so a test can assert none were hit.
+One double serves one bot token; run two doubles for two bots. After ``setWebhook`` the double
+delivers updates as Telegram does in webhook mode: it POSTs each to the URL with the secret
+header, one at a time per chat, and re-delivers one that got no 2xx (``webhook_statuses`` holds
+every answer; a new connection each time, so a balancing proxy in front sees each call).
+
+A request with another token gets Telegram's ``401 Unauthorized``; a method the double does not
+serve gets ``404 Not Found`` and is recorded in :attr:`BotApiDouble.unknown_calls` so a test can
+assert none were hit.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -172,6 +178,14 @@ class BotApiDouble:
         self.callback_answers: list[JsonDict] = []
         self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get 403
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_retry_delay = 0.2  # seconds between re-deliveries (Telegram backs off more)
+        self.webhook_attempts = 50
+        self.webhook_statuses: dict[int, list[int]] = {}  # update id -> answers (0: no answer)
+        self._chat_gates: dict[int, asyncio.Lock] = {}
+        self._others: dict[str, BotApiDouble] = {}
+        self._client: aiohttp.ClientSession | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
         self.commands: list[JsonDict] = []
         self._pending: list[_PendingUpdate] = []
         self._update_ids = itertools.count(1000)
@@ -232,6 +246,11 @@ class BotApiDouble:
     async def stop(self) -> None:
         """Release any waiting long polls and held requests, and stop serving."""
         self._closing = True
+        for task in list(self._deliveries):
+            task.cancel()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
         for gate in self._holds.values():
             gate.set()
         await self._notify()
@@ -253,7 +272,15 @@ class BotApiDouble:
 
     # ---- HTTP ------------------------------------------------------------------------------
 
+    def also_serve(self, other: BotApiDouble) -> None:
+        """Answer ``other``'s token here too, from ``other``'s state: one ``base_url`` for two
+        bots, as Telegram has (a process running both bots has one base URL setting)."""
+        self._others[other.token] = other
+
     async def _dispatch(self, request: web.Request) -> web.Response:
+        other = self._others.get(request.match_info["token"])
+        if other is not None:
+            return await other._dispatch(request)
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method_name = request.match_info["method"]
@@ -338,6 +365,7 @@ class BotApiDouble:
 
     async def _set_webhook(self, params: JsonDict) -> bool:
         self.webhook_url = str(params.get("url") or "")
+        self.webhook_secret = str(params.get("secret_token") or "")
         if _truthy(params.get("drop_pending_updates")):
             self._pending.clear()
         return True
@@ -433,11 +461,51 @@ class BotApiDouble:
     # ---- pushing updates -------------------------------------------------------------------
 
     async def push_update(self, payload: JsonDict) -> int:
-        """Queue a raw update (without ``update_id``) for the next getUpdates; return its id."""
+        """Queue a raw update (without ``update_id``) for the next getUpdates, or with a webhook
+        set deliver it there; return its id."""
         update_id = next(self._update_ids)
-        self._pending.append(_PendingUpdate(update_id, {"update_id": update_id, **payload}))
+        update = {"update_id": update_id, **payload}
+        if self.webhook_url:
+            task = asyncio.create_task(self._deliver(update_id, update))
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
+            return update_id
+        self._pending.append(_PendingUpdate(update_id, update))
         await self._notify()
         return update_id
+
+    async def _deliver(self, update_id: int, update: JsonDict) -> None:
+        """POST ``update`` to the webhook until it is answered 2xx (in order within its chat)."""
+        statuses = self.webhook_statuses.setdefault(update_id, [])
+        gate = self._chat_gates.setdefault(_update_chat(update), asyncio.Lock())
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+        async with gate:
+            for _ in range(self.webhook_attempts):
+                try:
+                    async with self._webhook_client().post(
+                        self.webhook_url,
+                        json=update,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=60),
+                    ) as response:
+                        statuses.append(response.status)
+                        if 200 <= response.status < 300:
+                            break
+                except (aiohttp.ClientError, TimeoutError):
+                    statuses.append(0)
+                await asyncio.sleep(self.webhook_retry_delay)
+        await self._notify()
+
+    def _webhook_client(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            # a new connection for every call, so a balancing proxy in front sees each one
+            connector = aiohttp.TCPConnector(force_close=True, limit=0)
+            self._client = aiohttp.ClientSession(connector=connector)
+        return self._client
+
+    def webhook_delivered(self, update_id: int) -> bool:
+        """Whether the webhook answered 2xx for the update."""
+        return any(200 <= code < 300 for code in self.webhook_statuses.get(update_id, []))
 
     async def push_message(
         self,
@@ -681,3 +749,14 @@ def _chat(user_id: int, chat_type: str) -> JsonDict:
     if chat_type == "group":
         return {"id": -(user_id % 10**9) - 1, "type": "group", "title": "Year 10 group"}
     return {"id": -1000000000000 - user_id, "type": chat_type, "title": "Year 10 channel"}
+
+
+def _update_chat(update: JsonDict) -> int:
+    """The chat an update belongs to (0 when it has none), for per-chat delivery order."""
+    for kind in ("message", "edited_message", "channel_post"):
+        if isinstance(update.get(kind), dict):
+            return int(update[kind].get("chat", {}).get("id", 0))
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        return int(query.get("from", {}).get("id", 0))
+    return 0

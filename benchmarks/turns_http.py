@@ -1,0 +1,257 @@
+"""Benchmark: whole learner turns over HTTP, against the framework's own limit.
+
+The real stack: ``llais serve`` worker processes (1, then 3) in webhook mode on PostgreSQL, behind
+a balancing TCP proxy, with the Bot API test double as Telegram (it POSTs each update to the
+webhook and records the bot's ``sendMessage``). In the same run and on the same double, a minimal
+python-telegram-bot echo bot (PTB's own webhook server, one handler that echoes the text) is the
+framework's limit. Each of ``--learners`` concurrent learners (enrolled beforehand) sends
+``--turns`` free-text messages one after another, each waiting for its reply; we report turns per
+second and p50/p95/p99 from update to reply.
+
+Run: .venv/bin/python benchmarks/turns_http.py [--learners 40] [--turns 10] [--workers 1 3]
+Needs a PostgreSQL server at LLAIS_TEST_DATABASE_URL (a database of its own is created and
+dropped) and the trained NLU in var/nlu-model (``make install``).
+Targets (issue 11): one worker >= 0.5x the echo bot's throughput with p95 < 250 ms; three
+workers >= 1.4x one worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from core.channel import Channel  # noqa: E402
+from core.clock import utcnow  # noqa: E402
+from core.vocabulary import Audience, Language  # noqa: E402
+from llais.commands.demo import DEMO_SCHOOL, seed_demo  # noqa: E402
+from llais.pseudonym import person_ref  # noqa: E402
+from storage.db import make_engine, make_sessionmaker  # noqa: E402
+from storage.migrate import upgrade_async  # noqa: E402
+from storage.models import Person, School  # noqa: E402
+from tests.support.botapi_double import BotApiDouble  # noqa: E402
+from tests.support.tcp_proxy import HOST  # noqa: E402
+from tests.support.workers import WEBHOOK_SECRET, Cluster, free_port  # noqa: E402
+
+SECRET = "benchmark-secret-key-long-enough"
+STAFF_TOKEN = "987654321:LLAIS-STAFF-BENCH-TOKEN-not-real"
+MESSAGES = (
+    "I had an ok day at school today",
+    "Roedd heddiw yn iawn",
+    "maths was hard but fine",
+    "I'm a bit tired",
+    "dw i'n hapus heddiw",
+)
+ECHO_BOT = """
+import sys
+from telegram import Update
+from telegram.ext import Application, MessageHandler, filters
+
+async def echo(update: Update, context) -> None:
+    await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+
+token, base, port, secret = sys.argv[1:5]
+app = Application.builder().token(token).base_url(base).concurrent_updates(64).build()
+app.add_handler(MessageHandler(filters.TEXT, echo))
+app.run_webhook(listen="127.0.0.1", port=int(port), url_path="echo", secret_token=secret,
+                webhook_url=f"http://127.0.0.1:{port}/echo", close_loop=False)
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    turns: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.turns / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def row(self) -> dict[str, object]:
+        return {
+            "setup": self.name,
+            "turns": self.turns,
+            "turns_per_s": round(self.per_second, 1),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1),
+        }
+
+
+def _answered(api: BotApiDouble, user: int, before: int) -> bool:
+    return len(api.messages_to(user)) > before
+
+
+async def drive(api: BotApiDouble, users: list[int], turns: int, name: str) -> Result:
+    """Every learner sends ``turns`` messages in turn; time each from push to reply."""
+    latencies: list[float] = []
+
+    async def learner(user: int, count: int, record: bool) -> None:
+        for n in range(count):
+            before = len(api.messages_to(user))
+            started = time.perf_counter()
+            await api.push_text(user, MESSAGES[(user + n) % len(MESSAGES)])
+            await api.wait_until(partial(_answered, api, user, before), timeout=120)
+            if record:
+                latencies.append(time.perf_counter() - started)
+
+    await asyncio.gather(*(learner(u, 2, record=False) for u in users))  # warm-up
+    started = time.perf_counter()
+    await asyncio.gather(*(learner(u, turns, record=True) for u in users))
+    return Result(name, len(latencies), time.perf_counter() - started, latencies)
+
+
+async def echo_bot(learners: list[int], turns: int) -> Result:
+    async with BotApiDouble() as api:
+        port = free_port()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            ECHO_BOT,
+            api.token,
+            api.base_url,
+            str(port),
+            WEBHOOK_SECRET,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            await api.wait_until(lambda: bool(api.webhook_url), timeout=60)
+            return await drive(api, learners, turns, "PTB echo bot (1 process)")
+        finally:
+            process.terminate()
+            await process.wait()
+
+
+async def enrol(url: str, users: list[int]) -> None:
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            school = await session.scalar(select(School.id).where(School.name == DEMO_SCHOOL[0]))
+            session.add_all(
+                Person(
+                    ref=person_ref(SECRET, Channel.TELEGRAM, str(user)),
+                    audience=Audience.LEARNER,
+                    channel=Channel.TELEGRAM,
+                    language=Language.EN,
+                    school_id=school,
+                    year_group=10,
+                    stopped=False,
+                    created_at=utcnow(),
+                )
+                for user in users
+            )
+    finally:
+        await engine.dispose()
+
+
+async def admin(server: str, statement: str) -> None:
+    engine = make_engine(server)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def llais_workers(
+    server: str, size: int, learners: list[int], turns: int, model: Path
+) -> Result:
+    name = f"llais_bench_{uuid.uuid4().hex[:8]}"
+    await admin(server, f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        await upgrade_async(url)
+        await seed_demo(url)
+        await enrol(url, learners)
+        with tempfile.TemporaryDirectory() as logs:
+            async with (
+                BotApiDouble() as api,
+                BotApiDouble(STAFF_TOKEN, bot_id=7000000002, bot_username="staff_bot") as staff,
+                Cluster(
+                    database_url=url,
+                    learner_api=api,
+                    staff_api=staff,
+                    secret_key=SECRET,
+                    nlu_model_dir=model,
+                    logs=Path(logs),
+                    size=size,
+                    db_via_proxy=False,
+                    alert_poll_seconds=10,
+                ),
+            ):
+                label = f"Llais, {size} worker{'s' if size > 1 else ''}"
+                return await drive(api, learners, turns, label)
+    finally:
+        await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=40)
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--model-dir", type=Path, default=REPO / "var" / "nlu-model")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get(
+            "LLAIS_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    learners = [600000 + n for n in range(args.learners)]
+    runs: list[Callable[[], Awaitable[Result]]] = [partial(echo_bot, learners, args.turns)]
+    for size in args.workers:
+        runs.append(partial(llais_workers, args.server, size, learners, args.turns, args.model_dir))
+    results = []
+    for run in runs:
+        result = await run()
+        results.append(result)
+        print(json.dumps(result.row()), flush=True)
+    echo = results[0].per_second
+    one = next((r for r in results if r.name == "Llais, 1 worker"), None)
+    print(f"\n{'setup':<26} {'turns/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for r in results:
+        print(
+            f"{r.name:<26} {r.per_second:>8.1f} {r.percentile(50):>8.1f} "
+            f"{r.percentile(95):>8.1f} {r.percentile(99):>8.1f}"
+        )
+    if one is not None:
+        print(f"\none worker / echo bot: {one.per_second / echo:.2f}x (target >= 0.5x)")
+        three = next((r for r in results if r.name == "Llais, 3 workers"), None)
+        if three is not None:
+            print(f"three workers / one: {three.per_second / one.per_second:.2f}x (target >= 1.4x)")
+    print(
+        f"\n{args.learners} learners x {args.turns} turns; {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end; {HOST}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

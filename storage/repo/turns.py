@@ -1,0 +1,61 @@
+"""Open a person's turn: serialise it against their other turns, then read all it needs at once.
+
+On PostgreSQL any number of processes may handle one person's messages, so a turn first takes a
+transaction-scoped advisory lock on the person's reference (released by the commit or rollback,
+also when the process dies); a second turn of the same person waits for it, other people's turns
+do not. On SQLite (one process; ``BEGIN IMMEDIATE`` already serialises every writing transaction)
+no lock is taken here. Then one query reads the person, their stored conversation state and how
+many check-ins they have completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from storage.db import AsyncSession, takes_row_locks
+from storage.models import Checkin, ConversationStateRow, Person
+
+TURN_LOCK_CLASS = 7_211  # first key of the two-key advisory lock: "a person's turn"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedTurn:
+    """What a turn starts from: the person (None when new), their state and check-in count."""
+
+    person: Person | None
+    state: dict[str, Any] | None
+    checkins: int
+
+
+async def lock_turn(session: AsyncSession, *, ref: str) -> None:
+    """Wait until no other transaction holds this person's turn, then hold it until commit."""
+    if takes_row_locks(session):
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, hashtext(:ref))"),
+            {"kind": TURN_LOCK_CLASS, "ref": ref},
+        )
+
+
+async def open_turn(session: AsyncSession, *, ref: str) -> OpenedTurn:
+    """Lock the person's turn and read the person, their state and check-in count in one query."""
+    await lock_turn(session, ref=ref)
+    checkins = (
+        select(func.count())
+        .where(Checkin.person_ref == Person.ref)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Person, ConversationStateRow, checkins)
+            .outerjoin(ConversationStateRow, ConversationStateRow.person_ref == Person.ref)
+            .where(Person.ref == ref)
+        )
+    ).first()
+    if row is None:
+        return OpenedTurn(None, None, 0)
+    person, state, count = row
+    return OpenedTurn(person, dict(state.state) if state is not None else None, int(count or 0))

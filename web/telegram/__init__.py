@@ -1,0 +1,1 @@
+"""Telegram's webhook calls, received by the one web app (``POST /telegram/learner|staff``)."""
