@@ -62,7 +62,7 @@ async def enrol(call: ActionCall[Codes]) -> ActionResult:
         return ActionResult("invalid")
     call.data["school_name"] = info.school_name
     call.data["year_group"] = info.year_group if info.year_group is not None else "?"
-    return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
+    return ActionResult("ok", [Enrol(info.school_id, info.year_group, info.code)])
 
 
 async def require_school(call: ActionCall[PersonView]) -> ActionResult:

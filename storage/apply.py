@@ -32,6 +32,7 @@ from flows.effects import (
 from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
 from storage.repo import people as repo
+from storage.repo.groups import join_group
 
 EXCERPT_CHARS = 500
 T = TypeVar("T", bound=str)
@@ -134,8 +135,10 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                 person.language = language
             case SetStopped(stopped=stopped):
                 person.stopped = stopped
-            case Enrol(school_id=school_id, year_group=year_group):
+            case Enrol(school_id=school_id, year_group=year_group, code=code):
                 person.school_id, person.year_group = school_id, year_group
+                if code is not None:
+                    await join_group(session, code=code, person_ref=person.ref, now=ctx.now)
             case LinkStaffRole(school_id=school_id, role=role):
                 person.school_id, person.role, person.linked_at = school_id, role, ctx.now
             case SaveCheckin(answers=answers, comment=comment):

@@ -1,0 +1,124 @@
+"""The one route to figures: rows from storage, one ``publish`` per measure and period, cached
+for finished periods (a finished period never changes) and briefly for the current one."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.clock import Clock, utcnow
+from core.settings import Settings
+from core.vocabulary import RiskLevel
+from llais.insight.specs import PERIOD_KINDS, SPECS, Measure
+from storage.aggregate import (
+    Period,
+    PeriodKind,
+    Policy,
+    Publication,
+    Row,
+    TermCalendar,
+    all_periods,
+    load_calendar,
+    period_by_id,
+    publish,
+)
+from storage.db import AsyncSession
+from storage.repo import insight
+
+CURRENT_SECONDS = 60.0  # how long a figure for a period still running is reused
+
+
+class PeriodError(ValueError):
+    """A period that does not exist or is not published for a measure."""
+
+
+@dataclass
+class InsightService:
+    """Publications per (measure, period), every one made by ``storage.aggregate.publish``."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock = utcnow
+    calendar: TermCalendar = field(default_factory=load_calendar)
+    _cache: dict[tuple[Measure, str], tuple[float | None, Publication]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def policy(self) -> Policy:
+        """The Llais rule with the configured k."""
+        return Policy(k=self.settings.suppression_k)
+
+    def period(self, measure: Measure, ident: str) -> Period:
+        """A fixed period by id, if the measure is published for its kind."""
+        try:
+            period = period_by_id(ident, self.calendar)
+        except Exception as exc:  # the calendar's own error names what is wrong
+            raise PeriodError(str(exc)) from exc
+        if period.kind not in PERIOD_KINDS[measure]:
+            raise PeriodError(f"{measure.value} is not published per {period.kind.value}")
+        return period
+
+    def periods(self, kind: PeriodKind, *, now: datetime | None = None) -> list[Period]:
+        """The periods of a kind that have started, newest first."""
+        moment = now or self.clock()
+        return sorted(
+            (p for p in all_periods(kind, self.calendar) if p.start <= moment),
+            key=lambda p: p.start,
+            reverse=True,
+        )
+
+    def latest(self, measure: Measure, kind: PeriodKind | None = None) -> Period:
+        """The newest started period of ``kind`` (the measure's widest kind by default)."""
+        kinds = PERIOD_KINDS[measure]
+        chosen = kind or (PeriodKind.TERM if PeriodKind.TERM in kinds else kinds[-1])
+        if chosen not in kinds:
+            raise PeriodError(f"{measure.value} is not published per {chosen.value}")
+        found = self.periods(chosen)
+        if not found:
+            raise PeriodError(f"no {chosen.value} has started yet")
+        return found[0]
+
+    async def rows(self, measure: Measure, period: Period) -> list[Row]:
+        """The raw rows of a measure in a period (for ``publish`` only)."""
+        async with self.sessions() as session:
+            match measure:
+                case Measure.PARTICIPATION:
+                    return await insight.participation_rows(session, period=period)
+                case Measure.PERMA:
+                    return await insight.perma_rows(session, period=period)
+                case Measure.MOOD:
+                    return (await insight.mood_rows(session, period=period))[0]
+                case Measure.REASONS:
+                    return (await insight.mood_rows(session, period=period))[1]
+                case Measure.STAFF:
+                    return await insight.staff_rows(session, period=period)
+                case Measure.SAFEGUARDING:
+                    windows = {level.label: self.settings.ack_minutes(level) for level in RiskLevel}
+                    return await insight.alert_rows(session, period=period, window_minutes=windows)
+
+    async def publication(self, measure: Measure, period: Period) -> Publication:
+        """Every table of the measure for the period, with the Llais rule applied."""
+        key = (measure, period.id)
+        now = self.clock()
+        cached = self._cache.get(key)
+        if cached is not None:
+            expires, publication = cached
+            if expires is None or time.monotonic() < expires:
+                return publication
+        published = publish(await self.rows(measure, period), SPECS[measure], self.policy)
+        finished = period.end <= now
+        self._cache[key] = (None if finished else time.monotonic() + CURRENT_SECONDS, published)
+        return published
+
+
+async def names_of_schools(
+    sessions: async_sessionmaker[AsyncSession], language: str
+) -> dict[str, str]:
+    """School names in the reader's language (Welsh name when reading Welsh)."""
+    async with sessions() as session:
+        names = await insight.school_names(session)
+    return {k: (cy if language == "cy" else en) for k, (en, cy) in names.items()}
