@@ -89,7 +89,7 @@ async def report_text(args: argparse.Namespace, settings: Settings) -> str:
         service = InsightService(settings, sessions)
         kind = PeriodKind(args.period)
         if kind not in PERIOD_KINDS[measure]:
-            raise SystemExit(f"llais: {measure.value} is published per term only")
+            raise ValueError(f"{measure.value} is published per term only")
         period = (
             service.period(measure, args.period_id)
             if args.period_id

@@ -14,6 +14,7 @@ from core.settings import Settings
 from core.vocabulary import RiskLevel
 from llais.insight.specs import PERIOD_KINDS, SPECS, Measure
 from storage.aggregate import (
+    CalendarError,
     Period,
     PeriodKind,
     Policy,
@@ -54,13 +55,17 @@ class InsightService:
 
     def period(self, measure: Measure, ident: str) -> Period:
         """A fixed period by id, if the measure is published for its kind."""
-        try:
-            period = period_by_id(ident, self.calendar)
-        except Exception as exc:  # the calendar's own error names what is wrong
-            raise PeriodError(str(exc)) from exc
+        period = self.period_any(ident)
         if period.kind not in PERIOD_KINDS[measure]:
             raise PeriodError(f"{measure.value} is not published per {period.kind.value}")
         return period
+
+    def period_any(self, ident: str) -> Period:
+        """A fixed period of any kind by id."""
+        try:
+            return period_by_id(ident, self.calendar)
+        except CalendarError as exc:
+            raise PeriodError(str(exc)) from exc
 
     def periods(self, kind: PeriodKind, *, now: datetime | None = None) -> list[Period]:
         """The periods of a kind that have started, newest first."""
