@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     free_text_retention_days: int = Field(default=30, gt=0)
     suppression_k: int = Field(default=10, ge=2)
 
+    # the web application (web chat, later the dashboard and Telegram webhooks)
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_secure_cookies: bool = False  # True behind HTTPS: cookies then carry Secure
+    web_session_minutes: int = Field(default=30, gt=0)  # a page session ends after this idle time
+    web_max_body_bytes: int = Field(default=16_384, gt=0)  # larger request bodies get a 413 page
+    web_rate_per_device: int = Field(default=20, gt=0)  # chat posts per minute from one device
+    web_rate_per_address: int = Field(default=120, gt=0)  # chat posts per minute from one address
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

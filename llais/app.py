@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -38,6 +38,9 @@ from llais.staff import STAFF_VOCABULARY, StaffService
 from nlu.understand import build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from web.server import WebServer
 
 
 @dataclass
@@ -137,6 +140,16 @@ def telegram_bots(app: App) -> Bots:
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
     return Bots(settings=settings, apps=apps, alert_sender=sender)
+
+
+def web_server(app: App, *, clock: Clock = utcnow) -> WebServer:
+    """The web application over the running services, on ``web_listen:web_port``."""
+    from web.app import create_web_app  # web imports this module: import it late
+    from web.server import WebServer
+
+    settings = app.settings
+    web = create_web_app(settings, clock=clock, llais=app)
+    return WebServer(web, host=settings.web_listen, port=settings.web_port)
 
 
 async def chat_in_terminal(
