@@ -11,5 +11,8 @@ from fastapi import APIRouter
 
 def default_routers() -> list[APIRouter]:
     """Every feature router, in order (imported here, so ``web.app`` stays cycle-free)."""
+    from web.dashboard.routes import router as dashboard_router
+
     routers: list[APIRouter] = []
+    routers.append(dashboard_router)
     return routers

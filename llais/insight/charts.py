@@ -36,35 +36,48 @@ def _accessible(svg: str, title: str, description: str, ident: str) -> str:
 
 def bar_chart(
     publication: Publication,
+    table_dims: tuple[str, ...],
     dim: str,
     language: Language,
     *,
     title: str,
     description: str,
     ident: str,
+    fixed: dict[str, str] | None = None,
     school_names: dict[str, str] | None = None,
     value: str | None = None,
+    authority_label: str | None = None,
 ) -> str:
-    """Bars for one dimension: the share of each category level (stacked), or a mean ``value``.
+    """Bars over ``dim`` from the published table ``table_dims``: the share of each category
+    level (stacked) or the mean ``value``, for cells matching ``fixed`` (e.g. one school).
 
-    ``dim`` is a table dimension besides the category ("school" or "year_group"); for a measure
-    without a category, or with ``value``, one bar per level shows that figure.
+    With ``authority_label``, a bar for the cell without ``dim`` (the authority) comes first.
     """
     category = publication.category
-    dims = (dim, category) if category else (dim,)
-    table = publication.table(*dims)
+    table = publication.table(*table_dims)
     levels = publication_levels(publication)
+    wanted = {dim, *(fixed or {})}
     data: list[dict[str, object]] = []
     for cell in table.cells:
-        if dim not in cell.key:
+        key = dict(cell.key)
+        has_category = category is not None and category in key
+        if category is not None and has_category:
+            del key[category]
+        if any(key.get(d) != v for d, v in (fixed or {}).items() if d != dim):
             continue
-        row: dict[str, object] = {"label": level_label(dim, cell.key[dim], language, school_names)}
+        if set(key) == wanted:
+            label = level_label(dim, key[dim], language, school_names)
+        elif authority_label and set(key) == wanted - {dim}:
+            label = authority_label
+        else:
+            continue
+        row: dict[str, object] = {"label": label}
         if value is not None:
-            if category in cell.key:
+            if has_category:
                 continue
             figure = cell.means[value]
         elif category is not None:
-            if category not in cell.key or cell.percent is None:
+            if not has_category or cell.percent is None:
                 continue
             figure = cell.percent
             row["part"] = level_label(category, cell.key[category], language)
