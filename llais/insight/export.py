@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.vocabulary import Language
 from llais.insight.labels import count_header, lang_code, level_label, text
-from storage.aggregate import LANGUAGES, Period, Publication, period_label
+from storage.aggregate import LANGUAGES, SCHOOL, Period, Publication, period_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def text_table(
         row = [
             level_label(dim, cell.key[dim], language, school_names)
             if dim in cell.key
-            else text("all", language)
+            else text("authority" if dim == SCHOOL else "all", language)
             for dim in table.dims
         ]
         row.append(cell.count.text())

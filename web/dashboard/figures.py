@@ -64,19 +64,27 @@ def breakdowns(measure: Measure) -> list[str]:
     return [b for b in BREAKDOWNS if b in found]
 
 
-def trend_cell(publication: Publication, measure: Measure, school: str | None) -> PublishedCell:
-    """The cell a trend follows: the authority's total, or the school's own."""
+def trend_cell(
+    publication: Publication, measure: Measure, school: str | None
+) -> PublishedCell | None:
+    """The cell a trend follows: the authority's total, or the school's own (None when the
+    period has no data from that school, so it has no cell)."""
     how, name = TREND[measure]
     spec = SPECS[measure]
     key: dict[str, str] = {} if school is None else {"school": school}
     if how == "percent" and spec.category is not None:
         key[spec.category] = name
     table = publication.table(*table_for(measure, ("school",)))
-    return table.cell(**key)
+    try:
+        return table.cell(**key)
+    except KeyError:
+        return None
 
 
-def trend_figure(cell: PublishedCell, measure: Measure) -> str:
-    """The trend's figure as text (a number or a symbol)."""
+def trend_figure(cell: PublishedCell | None, measure: Measure) -> str:
+    """The trend's figure as text (a number or a symbol; a dash for no data at all)."""
+    if cell is None:
+        return "–"
     how, name = TREND[measure]
     if how == "mean":
         return cell.means[name].text()

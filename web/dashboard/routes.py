@@ -12,12 +12,12 @@ from markupsafe import Markup
 from core.access import ROLE_MATRIX, View
 from core.vocabulary import Language
 from llais.insight.charts import bar_chart
-from llais.insight.export import text_table, to_csv
+from llais.insight.export import TextTable, text_table, to_csv
 from llais.insight.groups import group_report, kind_report
 from llais.insight.labels import lang_code, text
 from llais.insight.service import InsightService, PeriodError, names_of_schools
 from llais.insight.specs import PERIOD_KINDS, Measure
-from storage.aggregate import Period, PeriodKind, period_label
+from storage.aggregate import Period, PeriodKind, Publication, period_label
 from storage.repo import accounts
 from storage.repo.accounts import Account
 from storage.repo.groups import school_groups
@@ -47,6 +47,19 @@ def insight(request: Request) -> InsightService:
         request.app.state.insight = service
     assert isinstance(service, InsightService)
     return service
+
+
+ChartCache = dict[tuple[object, ...], tuple[Publication, str]]
+
+
+def _chart_cache(request: Request) -> ChartCache:
+    """Rendered charts, reused while their publication is the one the service holds."""
+    cache = getattr(request.app.state, "insight_charts", None)
+    if cache is None:
+        cache = {}
+        request.app.state.insight_charts = cache
+    assert isinstance(cache, dict)
+    return cache
 
 
 async def _signed_in(request: Request) -> Account | Response:
@@ -93,12 +106,18 @@ async def _section(
     names: dict[str, str],
     language: Language,
 ) -> dict[str, Any]:
-    publication = scope.view(await service.publication(measure, period))
+    raw = await service.publication(measure, period)
+    publication = scope.view(raw)
     dims = dims_for(measure, by, scope)
     table = text_table(publication, dims, language, names)
     title = f"{text(f'm_{measure.value}', language)}: {period_label(period, lang_code(language))}"
     dim = next((d for d in reversed(dims) if d != publication.category), "school")
     fixed = {"school": scope.school} if scope.school is not None and dim != "school" else {}
+    charts = _chart_cache(request)
+    chart_key = (measure, period.id, dims, language, scope.school)
+    cached = charts.get(chart_key)
+    if cached is not None and cached[0] is raw:
+        return _parts(measure, title, table, cached[1], publication, language, by)
     chart = bar_chart(
         publication,
         dims,
@@ -116,6 +135,33 @@ async def _section(
         school_names=names,
         authority_label=text("authority", language) if scope.school is not None else None,
     )
+    charts[chart_key] = (raw, chart)
+    return _parts(measure, title, table, chart, publication, language, by)
+
+
+def _parts(
+    measure: Measure,
+    title: str,
+    table: TextTable,
+    chart: str,
+    publication: Publication,
+    language: Language,
+    by: str,
+) -> dict[str, Any]:
+    return {
+        "measure": measure.value,
+        "title": title,
+        "table": table,
+        "chart": Markup(chart),  # rendered by vl-convert from published figures; no user text
+        "legend": publication.legend(lang_code(language)),
+        "by": by,
+        "breakdowns": breakdowns(measure),
+    }
+
+
+async def _trend(
+    service: InsightService, measure: Measure, period: Period, scope: Scope, language: Language
+) -> list[list[str]]:
     trend = []
     if measure in TREND_FIGURES:
         for earlier in [p for p in service.periods(period.kind) if p.start <= period.start][
@@ -127,16 +173,7 @@ async def _section(
             if scope.school is not None:
                 row.append(trend_figure(trend_cell(published, measure, scope.school), measure))
             trend.append(row)
-    return {
-        "measure": measure.value,
-        "title": title,
-        "table": table,
-        "chart": Markup(chart),  # rendered by vl-convert from published figures; no user text
-        "legend": publication.legend(lang_code(language)),
-        "trend": trend,
-        "by": by,
-        "breakdowns": breakdowns(measure),
-    }
+    return trend
 
 
 TREND_FIGURES = frozenset(
@@ -196,9 +233,11 @@ async def view_page(
     names = await names_of_schools(service.sessions, language.value)
     measures = MEASURES[chosen]
     shown = _period(service, measures[0], kind, period)
-    sections = [
-        await _section(request, service, m, shown, by, scope, names, language) for m in measures
-    ]
+    sections = []
+    for measure in measures:
+        section = await _section(request, service, measure, shown, by, scope, names, language)
+        section["trend"] = await _trend(service, measure, shown, scope, language)
+        sections.append(section)
     return auth.page(
         request,
         "dashboard/view.html",
