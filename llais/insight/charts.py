@@ -24,7 +24,10 @@ TEXT_COLOUR = "#0b0c0c"
 def _accessible(svg: str, title: str, description: str, ident: str) -> str:
     """Give the SVG a role, a title and a description that screen readers announce."""
     head = f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" focusable="false"'
-    svg = re.sub(r"^<svg", head, svg.strip(), count=1)
+    # The chart is one image with our title and description: drop the renderer's own roles
+    # and labels on its parts, which would otherwise each need an accessible name.
+    svg = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", svg.strip())
+    svg = re.sub(r"^<svg", head, svg, count=1)
     return re.sub(
         r"(<svg[^>]*>)",
         rf'\1<title id="{ident}-title">{escape(title)}</title>'
@@ -114,7 +117,8 @@ def bar_chart(
     else:
         chart = base.mark_bar(color=COLOURS[0]).encode(y=y, x=alt.X("figure:Q", title=axis_title))
     chart = (
-        chart.configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
+        chart.configure(aria=False)  # one accessible name for the whole chart: ours
+        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
         .configure_title(color=TEXT_COLOUR)
         .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
     )

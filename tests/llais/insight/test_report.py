@@ -143,3 +143,15 @@ def test_safeguarding_is_reported_per_term_only(
     crafted_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", "safeguarding", "--period", "week"]) != 0
+
+
+def test_the_differencing_check_can_fail() -> None:
+    cells = {
+        (): "40",
+        (("school", "A"),): "[c]",
+        (("school", "B"),): "20",
+        (("school", "C"),): "15",
+    }
+    assert lone_withheld(cells) == ["{} over school"]
+    cells[(("school", "B"),)] = "[c]"
+    assert lone_withheld(cells) == []
