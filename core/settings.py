@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     alert_poll_seconds: float = Field(default=10.0, gt=0)
     free_text_retention_days: int = Field(default=30, gt=0)
     suppression_k: int = Field(default=10, ge=2)
+    dashboard_warm: bool = (
+        True  # publish recent periods in the background when the dashboard starts
+    )
 
     # the web application (web chat, later the dashboard and Telegram webhooks)
     web_listen: str = "127.0.0.1"

@@ -3,6 +3,8 @@ for finished periods (a finished period never changes) and briefly for the curre
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +31,7 @@ from storage.aggregate import (
 from storage.db import AsyncSession
 from storage.repo import insight
 
+log = logging.getLogger(__name__)
 CURRENT_SECONDS = 60.0  # how long a figure for a period still running is reused
 
 
@@ -47,6 +50,8 @@ class InsightService:
     _cache: dict[tuple[Measure, str], tuple[float | None, Publication]] = field(
         default_factory=dict
     )
+    _refreshing: set[tuple[Measure, str]] = field(default_factory=set)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
     def policy(self) -> Policy:
@@ -106,18 +111,53 @@ class InsightService:
                     return await insight.alert_rows(session, period=period, window_minutes=windows)
 
     async def publication(self, measure: Measure, period: Period) -> Publication:
-        """Every table of the measure for the period, with the Llais rule applied."""
+        """Every table of the measure for the period, with the Llais rule applied.
+
+        A finished period is published once. For the period still running, a publication older
+        than a minute is still answered (it was made safe as a whole) while a fresh one is made
+        in the background, so no reader waits for ``publish`` after the first.
+        """
         key = (measure, period.id)
-        now = self.clock()
         cached = self._cache.get(key)
-        if cached is not None:
-            expires, publication = cached
-            if expires is None or time.monotonic() < expires:
-                return publication
+        if cached is None:
+            return await self._publish(measure, period)
+        expires, publication = cached
+        if expires is not None and time.monotonic() >= expires and key not in self._refreshing:
+            self._refreshing.add(key)
+            task = asyncio.create_task(self._refresh(measure, period))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return publication
+
+    async def _publish(self, measure: Measure, period: Period) -> Publication:
         published = publish(await self.rows(measure, period), SPECS[measure], self.policy)
-        finished = period.end <= now
-        self._cache[key] = (None if finished else time.monotonic() + CURRENT_SECONDS, published)
+        finished = period.end <= self.clock()
+        expires = None if finished else time.monotonic() + CURRENT_SECONDS
+        self._cache[(measure, period.id)] = (expires, published)
         return published
+
+    async def _refresh(self, measure: Measure, period: Period) -> None:
+        try:
+            await self._publish(measure, period)
+        except Exception:  # the stale publication stays; the next request tries again
+            log.exception("insight: refreshing %s %s failed", measure.value, period.id)
+        finally:
+            self._refreshing.discard((measure, period.id))
+
+    async def warm(self, depth: int = 6) -> None:
+        """Publish the latest ``depth`` terms (and the current week and half-term) of every
+        measure ahead of the first reader: what a page and its trend need."""
+        for measure in Measure:
+            for kind in PERIOD_KINDS[measure]:
+                count = depth if kind is PeriodKind.TERM else 1
+                for period in self.periods(kind)[:count]:
+                    await self.publication(measure, period)
+
+    def start_warming(self) -> None:
+        """Warm the cache in the background (from a running event loop)."""
+        task = asyncio.create_task(self.warm())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
 
 async def names_of_schools(

@@ -45,6 +45,8 @@ def insight(request: Request) -> InsightService:
         app = llais_app(request)
         service = InsightService(app.settings, app.sessions, clock=request.app.state.clock)
         request.app.state.insight = service
+        if app.settings.dashboard_warm:
+            service.start_warming()
     assert isinstance(service, InsightService)
     return service
 

@@ -32,7 +32,7 @@ EXPORTS = [
 @pytest.fixture
 def base(serve: Serve, settings: Settings) -> str:
     asyncio.run(seed(settings.database_url))
-    return serve(create_web_app(settings))
+    return serve(create_web_app(settings.model_copy(update={"dashboard_warm": False})))
 
 
 def _events(url: str) -> list[DashboardEvent]:

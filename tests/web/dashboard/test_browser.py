@@ -48,7 +48,7 @@ WORDS = {
 @pytest.fixture
 def base(serve: Serve, settings: Settings) -> str:
     run_async(seed(settings.database_url))
-    return serve(create_web_app(settings))
+    return serve(create_web_app(settings.model_copy(update={"dashboard_warm": False})))
 
 
 def _audit(page: Page) -> None:

@@ -24,7 +24,7 @@ from web.app import create_web_app
 @pytest.fixture
 def base(serve: Serve, settings: Settings) -> str:
     asyncio.run(seed(settings.database_url))
-    return serve(create_web_app(settings))
+    return serve(create_web_app(settings.model_copy(update={"dashboard_warm": False})))
 
 
 def _page_rows(html: str, measure: str) -> list[list[str]]:
