@@ -130,7 +130,9 @@ class InsightService:
         return publication
 
     async def _publish(self, measure: Measure, period: Period) -> Publication:
-        published = publish(await self.rows(measure, period), SPECS[measure], self.policy)
+        rows = await self.rows(measure, period)
+        # publish is CPU-bound (up to ~1 s): off the event loop, so pages keep being served
+        published = await asyncio.to_thread(publish, rows, SPECS[measure], self.policy)
         finished = period.end <= self.clock()
         expires = None if finished else time.monotonic() + CURRENT_SECONDS
         self._cache[(measure, period.id)] = (expires, published)

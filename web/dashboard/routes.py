@@ -3,6 +3,7 @@ or exports only published figures (``llais.insight``). Every export is logged wi
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -120,7 +121,8 @@ async def _section(
     cached = charts.get(chart_key)
     if cached is not None and cached[0] is raw:
         return _parts(measure, title, table, cached[1], publication, language, by)
-    chart = bar_chart(
+    chart = await asyncio.to_thread(
+        bar_chart,
         publication,
         dims,
         dim,
