@@ -261,6 +261,8 @@ async def seed_voice(
                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
                 )
             )
+        for table in ("people", "checkins", "checkin_answers", "mood_logs"):
+            await session.execute(text(f"ANALYZE {table}"))  # plan with the new row counts
     return {
         "schools": n_schools,
         "people": len(people),
