@@ -4,6 +4,7 @@ or exports only published figures (``llais.insight``). Every export is logged wi
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -18,10 +19,10 @@ from llais.insight.groups import group_report, kind_report
 from llais.insight.labels import lang_code, text
 from llais.insight.service import InsightService, PeriodError, names_of_schools
 from llais.insight.specs import PERIOD_KINDS, Measure
-from storage.aggregate import Period, PeriodKind, Publication, period_label
+from storage.aggregate import Period, PeriodKind, Publication, all_periods, period_label
 from storage.repo import accounts
 from storage.repo.accounts import Account
-from storage.repo.groups import school_groups
+from storage.repo.groups import create_group, school_groups
 from web.dashboard import auth
 from web.dashboard.figures import (
     MEASURES,
@@ -32,10 +33,13 @@ from web.dashboard.figures import (
     trend_figure,
 )
 from web.deps import llais_app, page_language
+from web.security import require_csrf
 
 router = APIRouter()
 router.include_router(auth.router)
 TREND_PERIODS = 6
+KIND = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+YEAR_GROUPS = tuple(range(7, 14))
 PAGE_VIEWS = tuple(v for v in View if v is not View.GROUPS)
 
 
@@ -193,6 +197,53 @@ async def groups_page(request: Request) -> Response:
         return account
     if (refused := auth.denied(request, account, View.GROUPS)) is not None:
         return refused
+    return await _groups(request, account, problem=False)
+
+
+@router.post("/dashboard/groups", include_in_schema=False)
+async def create_group_form(request: Request) -> Response:
+    """A school lead creates a group; it gets its own learner enrolment code."""
+    account = await _signed_in(request)
+    if isinstance(account, Response):
+        return account
+    if (refused := auth.denied(request, account, View.GROUPS)) is not None:
+        return refused
+    form = await request.form()
+    require_csrf(request, form)
+    if account.school_id is None:
+        raise HTTPException(status_code=403, detail="forbidden")
+    service = insight(request)
+    fields = {k: str(form.get(k, "")).strip() for k in ("name", "kind", "year", "pre", "post")}
+    try:
+        pre, post = service.period_any(fields["pre"]), service.period_any(fields["post"])
+    except PeriodError:
+        return await _groups(request, account, problem=True)
+    if (
+        not fields["name"]
+        or len(fields["name"]) > 200
+        or not KIND.fullmatch(fields["kind"].lower())
+        or post.start <= pre.start
+        or fields["year"] not in {"", *(str(y) for y in YEAR_GROUPS)}
+    ):
+        return await _groups(request, account, problem=True)
+    async with service.sessions() as session, session.begin():
+        await create_group(
+            session,
+            school_id=account.school_id,
+            name=fields["name"],
+            kind=fields["kind"],
+            year_group=int(fields["year"]) if fields["year"] else None,
+            pre_period=pre.id,
+            post_period=post.id,
+            now=request.app.state.clock(),
+        )
+        await accounts.log_event(
+            session, event="group_created", now=request.app.state.clock(), account=account
+        )
+    return RedirectResponse("/dashboard/groups", status_code=303)
+
+
+async def _groups(request: Request, account: Account, *, problem: bool) -> Response:
     service = insight(request)
     scope = Scope.of(account)
     async with service.sessions() as session:
@@ -212,7 +263,17 @@ async def groups_page(request: Request) -> Response:
             "by_kind": by_kind,
             "k": service.policy.k,
             "label": lambda p: period_label(p, lang_code(page_language(request))),
+            "problem": problem,
+            "can_create": account.school_id is not None and account.role.value == "school_lead",
+            "choices": [
+                (p.id, period_label(p, lang_code(page_language(request))))
+                for p in sorted(
+                    all_periods(PeriodKind.HALF_TERM, service.calendar), key=lambda p: p.start
+                )
+            ],
+            "years": YEAR_GROUPS,
         },
+        400 if problem else 200,
     )
 
 
