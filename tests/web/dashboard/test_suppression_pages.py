@@ -4,6 +4,7 @@ lead sees no other school, and the page's table, the CSV and ``llais report`` pr
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import csv
 import io
@@ -25,6 +26,19 @@ from web.app import create_web_app
 def base(serve: Serve, settings: Settings) -> str:
     asyncio.run(seed(settings.database_url))
     return serve(create_web_app(settings.model_copy(update={"dashboard_warm": False})))
+
+
+def _args(measure: str, by: str) -> argparse.Namespace:
+    """``llais report`` arguments for the crafted term, as CSV in English."""
+    return argparse.Namespace(
+        measure=measure,
+        by=by,
+        period="term",
+        period_id=TERM,
+        school=None,
+        format="csv",
+        language="en",
+    )
 
 
 def _page_rows(html: str, measure: str) -> list[list[str]]:
@@ -64,18 +78,8 @@ def test_the_officer_page_csv_and_report_agree_and_resist_differencing(
     page = officer.get(f"/dashboard/perma?period={TERM}&by=year_group").text
     exported = officer.get(f"/dashboard/perma/perma.csv?period={TERM}&by=year_group").text
     assert _page_rows(page, "perma") == _csv_rows(exported)
-    args = type("Args", (), {})()
-    for name, value in {
-        "measure": "perma",
-        "by": "year_group",
-        "period": "term",
-        "period_id": TERM,
-        "school": None,
-        "format": "csv",
-        "language": "en",
-    }.items():
-        setattr(args, name, value)
-    reported = asyncio.run(report_text(args, settings))  # type: ignore[arg-type]
+    args = _args("perma", "year_group")
+    reported = asyncio.run(report_text(args, settings))
     assert _csv_rows(reported) == _csv_rows(exported)
     # every school by year group, with all its margins: the crafted small cell and its guards
     school_year = officer.get(f"/dashboard/participation?period={TERM}&by=year_group").text
@@ -90,18 +94,9 @@ def test_the_year_11_cell_of_three_learners_cannot_be_recovered(
 ) -> None:
     """AAA has 3 Year 11 learners: the authority's Year 11 total less BBB's and CCC's would give
     them away, so either the total or enough school cells are withheld, on the page and in CSV."""
-    args = type("Args", (), {})()
-    for name, value in {
-        "measure": "participation",
-        "by": "school,year_group",
-        "period": "term",
-        "period_id": TERM,
-        "school": None,
-        "format": "csv",
-        "language": "en",
-    }.items():
-        setattr(args, name, value)
-    rows = _csv_rows(asyncio.run(report_text(args, settings)))  # type: ignore[arg-type]
+    rows = _csv_rows(
+        asyncio.run(report_text(_args("participation", "school,year_group"), settings))
+    )
     header, body = rows[0], rows[1:]
     count = header.index("People (rounded to 5)")
     year11 = {row[0]: row[count] for row in body if row[1] == "11" and row[2] == "All"}
