@@ -29,7 +29,7 @@ def level_label(
     if dim == SCHOOL:
         return (school_names or {}).get(level, level)
     messages = catalogue()
-    for key in (f"{PREFIX}l_{dim}_{level}", f"{PREFIX}l_{level}"):
+    for key in (f"{PREFIX}l_{dim}_{level}", f"{PREFIX}l_{level}", f"signposting.{dim}_{level}"):
         if key in messages:
             return messages.get(key, language)
     return level

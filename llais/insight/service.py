@@ -104,6 +104,8 @@ class InsightService:
                     return (await insight.mood_rows(session, period=period))[0]
                 case Measure.REASONS:
                     return (await insight.mood_rows(session, period=period))[1]
+                case Measure.HELP:
+                    return await insight.help_rows(session, period=period)
                 case Measure.STAFF:
                     return await insight.staff_rows(session, period=period)
                 case Measure.SAFEGUARDING:

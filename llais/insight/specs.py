@@ -30,6 +30,7 @@ class Measure(StrEnum):
     PERMA = "perma"
     MOOD = "mood"
     REASONS = "reasons"
+    HELP = "help"
     STAFF = "staff"
     SAFEGUARDING = "safeguarding"
 
@@ -60,6 +61,11 @@ SPECS: dict[Measure, Spec] = {
         tables=(("school", "tag"), ("year_group", "tag")),
         category="tag",
         levels={"tag": MOOD_TAGS},
+    ),
+    Measure.HELP: Spec(
+        measure="help",
+        tables=(("school", "need"), ("year_group", "need")),
+        category="need",
     ),
     Measure.STAFF: Spec(
         measure="staff",

@@ -19,6 +19,7 @@ from storage.db import AsyncSession
 from storage.models import (
     Checkin,
     CheckinAnswer,
+    ContactRequest,
     GroupMember,
     InterventionGroup,
     MoodLog,
@@ -173,6 +174,36 @@ async def mood_rows(session: AsyncSession, *, period: Period) -> tuple[list[Row]
                 Row(person=person, school=str(school), dims={"year_group": year, "tag": tag})
             )
     return mood, reasons
+
+
+async def help_rows(session: AsyncSession, *, period: Period) -> list[Row]:
+    """One row per learner and theme of their requests for someone at school to get in touch
+    in the period (the theme is the need they chose; ``none`` when they chose none)."""
+    found = await session.execute(
+        select(
+            ContactRequest.learner_ref,
+            ContactRequest.school_id,
+            Person.year_group,
+            ContactRequest.need,
+        )
+        .join(Person, Person.ref == ContactRequest.learner_ref)
+        .where(ContactRequest.created_at >= period.start, ContactRequest.created_at < period.end)
+    )
+    seen: set[tuple[str, int, str]] = set()
+    rows = []
+    for ref, school, year, need in found:
+        key = (str(ref), int(school), str(need or "none"))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            Row(
+                person=key[0],
+                school=str(key[1]),
+                dims={"year_group": _year(year), "need": key[2]},
+            )
+        )
+    return rows
 
 
 async def staff_rows(session: AsyncSession, *, period: Period) -> list[Row]:

@@ -13,7 +13,7 @@ from storage.repo.accounts import Account
 MEASURES: dict[View, tuple[Measure, ...]] = {
     View.PARTICIPATION: (Measure.PARTICIPATION,),
     View.PERMA: (Measure.PERMA,),
-    View.MOOD: (Measure.MOOD, Measure.REASONS),
+    View.MOOD: (Measure.MOOD, Measure.REASONS, Measure.HELP),
     View.STAFF: (Measure.STAFF,),
     View.SAFEGUARDING: (Measure.SAFEGUARDING,),
 }

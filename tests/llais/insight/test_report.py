@@ -15,8 +15,9 @@ from sqlalchemy import text
 
 from llais.cli import main
 from storage.db import make_engine, make_sessionmaker
+from storage.models import ContactRequest
 from tests.llais.insight.attack import lone_withheld
-from tests.llais.insight.crafted import TERM, craft
+from tests.llais.insight.crafted import IN_TERM, TERM, craft
 
 
 def _seed(url: str) -> dict[str, int]:
@@ -155,3 +156,43 @@ def test_the_differencing_check_can_fail() -> None:
     assert lone_withheld(cells) == ["{} over school"]
     cells[(("school", "B"),)] = "[c]"
     assert lone_withheld(cells) == []
+
+
+def test_help_seeking_is_published_by_theme_under_the_rule(
+    crafted_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def requests() -> None:
+        engine = make_engine(crafted_url)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                school = {
+                    name: sid
+                    for sid, name in (await session.execute(text("SELECT id, name FROM schools")))
+                }
+                for code, year, count, need in (
+                    ("BBB", 9, 12, "anxiety"),
+                    ("AAA", 11, 3, "bullying"),
+                ):
+                    for n in range(count):
+                        session.add(
+                            ContactRequest(
+                                learner_ref=f"{code}-{year}-{n}",
+                                school_id=school[f"School {code}"],
+                                year_group=year,
+                                need=need,
+                                created_at=IN_TERM,
+                            )
+                        )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(requests())
+    out = _run(
+        capsys, "help", "--by", "school", "--period-id", TERM, "--format", "json"
+    ).splitlines()
+    cells = {
+        (line["key"].get("school"), line["key"].get("need")): line["People (rounded to 5)"]
+        for line in map(json.loads, out)
+    }
+    assert any(v == "10" for (s, n), v in cells.items() if n == "anxiety" and s)
+    assert all(v == "[c]" for (s, n), v in cells.items() if n == "bullying")
