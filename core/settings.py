@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # how often the outbox job sends due messages and routes requests
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
     suppression_k: int = Field(default=10, ge=2)
+    dashboard_warm: bool = (
+        True  # publish recent periods in the background when the dashboard starts
+    )
 
     # the web application (web chat, later the dashboard and Telegram webhooks)
     web_listen: str = "127.0.0.1"

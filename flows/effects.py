@@ -16,6 +16,7 @@ class SetLanguage:
 class Enrol:
     school_id: int
     year_group: int | None
+    code: str | None = None  # the code typed: an intervention group's code also joins the group
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ async def enrol(call: ActionCall[CodeHolder]) -> ActionResult:
         return refused(call)
     call.data["school_name"] = info.school_name
     call.data["year_group"] = info.year_group if info.year_group is not None else "?"
-    return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
+    return ActionResult("ok", [Enrol(info.school_id, info.year_group, info.code)])
 
 
 def refused(call: ActionCall[CodeHolder]) -> ActionResult:
@@ -114,7 +114,7 @@ async def move_school(call: ActionCall[CodeHolder]) -> ActionResult:
     info = await call.ports.lookup_code(str(call.data.pop("code", "")))
     if info is None or info.kind is not CodeKind.LEARNER:
         return ActionResult("invalid")
-    return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
+    return ActionResult("ok", [Enrol(info.school_id, info.year_group, info.code)])
 
 
 async def require_school(call: ActionCall[PersonView]) -> ActionResult:

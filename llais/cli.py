@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "llais.commands.school",
     "llais.commands.staff",
     "llais.commands.directory",
+    "llais.commands.insight",
     "nlu.cli",
 )
 

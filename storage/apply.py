@@ -38,6 +38,7 @@ from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
 from storage.repo import alert_events, schools, threads
 from storage.repo import people as repo
+from storage.repo.groups import join_group
 
 log = logging.getLogger(__name__)
 
@@ -162,9 +163,11 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                 person.language = language
             case SetStopped(stopped=stopped):
                 person.stopped = stopped
-            case Enrol(school_id=school_id, year_group=year_group):
+            case Enrol(school_id=school_id, year_group=year_group, code=code):
                 person.school_id, person.year_group = school_id, year_group
                 repo.code_accepted(person)
+                if code is not None:
+                    await join_group(session, code=code, person_ref=person.ref, now=ctx.now)
             case CodeRefused():
                 repo.code_refused(
                     person,

@@ -15,9 +15,11 @@ from web.telegram import routes as telegram_routes
 def default_routers() -> list[APIRouter]:
     """Every feature router, in order (imported here, so ``web.app`` stays cycle-free)."""
     import web.chat.routes
+    from web.dashboard.routes import router as dashboard_router
 
     return [
         readiness.router,
         telegram_routes.router,
         web.chat.routes.router,
+        dashboard_router,
     ]

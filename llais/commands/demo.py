@@ -11,6 +11,8 @@ from typing import Any
 from core.clock import utcnow
 from core.settings import Settings
 from core.vocabulary import CodeKind
+from llais.insight.synthetic import VoicePlan, seed_voice
+from storage.aggregate import load_calendar
 from storage.db import make_engine, make_sessionmaker
 from storage.repo.schools import ensure_code, get_or_create_school
 
@@ -35,9 +37,14 @@ def register(sub: Any) -> None:
     """Add the ``demo`` command."""
     parser: argparse.ArgumentParser = sub.add_parser("demo", help="demo data")
     demo_sub = parser.add_subparsers(dest="demo_command", required=True)
-    demo_sub.add_parser("seed", help="create the demo school and its codes").set_defaults(
-        func=_seed
+    seed = demo_sub.add_parser("seed", help="create the demo school and its codes")
+    seed.add_argument(
+        "--voice", type=int, metavar="N", help="also N synthetic learners' voice data"
     )
+    seed.add_argument("--checkins", type=int, default=6, help="check-ins per synthetic learner")
+    seed.add_argument("--years", type=int, default=3, help="school years of synthetic data")
+    seed.add_argument("--schools", type=int, help="number of synthetic schools (default from N)")
+    seed.set_defaults(func=_seed)
 
 
 async def seed_demo(url: str) -> int:
@@ -75,6 +82,16 @@ async def seed_demo(url: str) -> int:
         await engine.dispose()
 
 
+async def seed_synthetic_voice(url: str, plan: VoicePlan) -> dict[str, int]:
+    """Write synthetic voice data (``llais demo seed --voice N``) in one transaction."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            return await seed_voice(session, plan=plan, calendar=load_calendar(), now=utcnow())
+    finally:
+        await engine.dispose()
+
+
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     created = asyncio.run(seed_demo(settings.database_url))
     print(f"demo school '{DEMO_SCHOOL[0]}' ready: codes DEMO-Y7 ... DEMO-Y13 ({created} new)")
@@ -84,4 +101,13 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
         for code, kind in INVITATIONS:
             print(f"  {code}  ({kind.value})")
         print("more with: llais school invite --school DEMO --role dsl|deputy_dsl|wellbeing_lead")
+    if args.voice:
+        plan = VoicePlan(
+            learners=args.voice,
+            checkins_per_learner=args.checkins,
+            school_years=args.years,
+            schools=args.schools,
+        )
+        made = asyncio.run(seed_synthetic_voice(settings.database_url, plan))
+        print("synthetic voice data: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return 0

@@ -3,6 +3,13 @@
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
 from storage.models.outbox import OutboxMessage
+from storage.models.insight import (
+    DashboardEvent,
+    DashboardSession,
+    DashboardUser,
+    GroupMember,
+    InterventionGroup,
+)
 from storage.models.people import (
     Checkin,
     CheckinAnswer,
@@ -26,8 +33,13 @@ __all__ = [
     "CheckinAnswer",
     "ContactRequest",
     "ConversationStateRow",
+    "DashboardEvent",
+    "DashboardSession",
+    "DashboardUser",
     "DirectoryImport",
     "EnrolmentCode",
+    "GroupMember",
+    "InterventionGroup",
     "MoodLog",
     "OutboxMessage",
     "Person",

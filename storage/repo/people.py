@@ -18,6 +18,7 @@ from storage.models import (
     CheckinAnswer,
     ContactRequest,
     ConversationStateRow,
+    GroupMember,
     MoodLog,
     Person,
     ReplyAddress,
@@ -175,6 +176,7 @@ async def erase_person(session: AsyncSession, *, ref: str) -> None:
     await session.execute(delete(MoodLog).where(MoodLog.learner_ref == ref))
     await session.execute(delete(ContactRequest).where(ContactRequest.learner_ref == ref))
     await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == ref))
+    await session.execute(delete(GroupMember).where(GroupMember.person_ref == ref))
     await session.execute(delete(Person).where(Person.ref == ref))
 
 

@@ -67,7 +67,7 @@ async def test_welcome_asks_language_first_then_explains_and_enrols(
     out = await choose(engine, wrong, "Trio eto", ports)
     out_ok = await engine.answer_text(out.state, " demo-y9 ", given(ports, "cy"))
     assert out_ok is not None
-    assert Enrol(school_id=1, year_group=9) in out_ok.effects
+    assert Enrol(school_id=1, year_group=9, code="DEMO-Y9") in out_ok.effects
     assert "Ysgol Llais Demo, Blwyddyn 9" in out_ok.replies[0].text
 
 
