@@ -6,6 +6,7 @@ so a value read from a file, a button or a row is checked once, where it enters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 from typing import Any, TypeVar
 
@@ -83,6 +84,28 @@ class Category(StrEnum):
     EATING = "eating"
     RUNNING_AWAY = "running_away"
     HARM_OTHERS = "harm_others"
+
+
+# Most serious first: a concern with several categories is followed up for the first of these
+# (a life at risk, then harm by others and online sexual harm, which CEOP covers, then the rest).
+CATEGORY_SEVERITY: tuple[Category, ...] = (
+    Category.SUICIDE,
+    Category.SELF_HARM,
+    Category.ABUSE,
+    Category.EXPLOITATION,
+    Category.DOMESTIC_ABUSE,
+    Category.HARM_OTHERS,
+    Category.RUNNING_AWAY,
+    Category.EATING,
+    Category.SUBSTANCE,
+    Category.BULLYING,
+)
+
+
+def most_serious(categories: Iterable[Category]) -> Category | None:
+    """The most serious of ``categories`` (None when there are none)."""
+    given = set(categories)
+    return next((c for c in CATEGORY_SEVERITY if c in given), None)
 
 
 class Language(StrEnum):

@@ -60,7 +60,8 @@ class RaiseAlert:
 
 @dataclass(frozen=True, slots=True)
 class UpdateAlert:
-    """Record the learner's answers to the safety questions, or a raised level."""
+    """Record the learner's answers to the safety questions, a raised level, or a further
+    disclosure (never lowers, never drops what was said)."""
 
     alert_id: str
     contact_requested: bool | None = None
@@ -68,6 +69,10 @@ class UpdateAlert:
     level: RiskLevel | None = None
     categories: tuple[Category, ...] = field(default_factory=tuple)
     cues: tuple[str, ...] = field(default_factory=tuple)
+    excerpt: str | None = None  # a further disclosure, added to the alert's excerpts
+    # whether the further disclosure is about someone else: one about the learner makes the
+    # whole alert about them (a friend's concern never hides the learner's own)
+    about_other: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
+from core.i18n import catalogue
 from core.thresholds import LOWEST_MOOD, STREAK_TO_OFFER, checkin_is_low, mood_is_low
-from core.vocabulary import Category, CodeKind, RiskLevel, SafeNow, parse_language, parse_member
+from core.vocabulary import (
+    Category,
+    CodeKind,
+    RiskLevel,
+    SafeNow,
+    most_serious,
+    parse_language,
+    parse_member,
+)
 from flows.actions import (
     ActionCall,
     ActionFn,
@@ -20,6 +31,7 @@ from flows.effects import (
     Effect,
     Enrol,
     EraseMyData,
+    RaiseAlert,
     RequestContact,
     SaveCheckin,
     SaveMood,
@@ -27,6 +39,7 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
+from flows.state import SafetyContext
 
 # Needs for which crisis lines open now come first even when reached from the help menu.
 SERIOUS_NEEDS = frozenset(
@@ -38,6 +51,7 @@ SERIOUS_NEEDS = frozenset(
         Category.EXPLOITATION,
     }
 )
+CHECK_YES_CUE = "check_answer_yes"  # the learner said yes to the check question
 
 
 async def is_returning(call: ActionCall[PersonView]) -> ActionResult:
@@ -168,9 +182,50 @@ async def need_known(call: ActionCall[object]) -> ActionResult:
 
 
 async def need_from_concern(call: ActionCall[object]) -> ActionResult:
-    """Signpost for what the safeguarding concern was about."""
+    """Signpost for the most serious thing the safeguarding concern was about."""
     safety = call.frame.safety
-    call.data["need"] = safety.categories[0].value if safety and safety.categories else "low_mood"
+    need = most_serious(safety.categories) if safety else None
+    call.data["need"] = need.value if need else "low_mood"
+    return ActionResult("ok")
+
+
+async def who_is_told(call: ActionCall[PersonView]) -> ActionResult:
+    """Whether the school's safeguarding lead or the council's team will be told."""
+    return ActionResult("school" if call.ports.enrolled else "authority")
+
+
+async def check_question(call: ActionCall[object]) -> ActionResult:
+    """The one gentle check question for what a message may hint at, in the learner's words."""
+    safety = call.frame.safety
+    category = most_serious(safety.categories) if safety else None
+    key = f"common.check_{category.value if category else 'general'}"
+    call.data["question"] = catalogue().get(key, call.language)
+    return ActionResult("ok")
+
+
+async def escalate_check(call: ActionCall[object]) -> ActionResult:
+    """A yes to the check question: raise the alert at once and answer as a high concern."""
+    safety = call.frame.safety
+    categories = safety.categories if safety else ()
+    alert_id = str(uuid.uuid4())
+    checked = str(call.data.pop("checked", "") or "")
+    answer = catalogue().get("common.check_answered_yes", call.language)
+    excerpt = f"{checked}\n({call.data.get('question', '')} {answer})".strip()
+    level = max(RiskLevel.HIGH, safety.level if safety else RiskLevel.HIGH)
+    call.frame.safety = SafetyContext(alert_id=alert_id, level=level, categories=categories)
+    alert = RaiseAlert(
+        alert_id=alert_id,
+        level=level,
+        categories=categories,
+        cues=(CHECK_YES_CUE,),
+        excerpt=excerpt,
+    )
+    return ActionResult("ok", [alert])
+
+
+async def forget_checked(call: ActionCall[object]) -> ActionResult:
+    """No to the check question: drop the copy of what was written."""
+    call.data.pop("checked", None)
     return ActionResult("ok")
 
 
@@ -186,11 +241,16 @@ async def signpost(call: ActionCall[Signposts]) -> ActionResult:
     if need == "urgent":
         call.data["contacts"] = call.ports.crisis_text(call.language, call.at)
         return ActionResult("urgent")
-    level = RiskLevel.HIGH if need in SERIOUS_NEEDS else RiskLevel.LOW
+    safety = call.frame.safety
+    serious = need in SERIOUS_NEEDS or (safety is not None and safety.level.urgent)
+    level = RiskLevel.HIGH if serious else RiskLevel.LOW
+    if safety is not None and safety.level.urgent:
+        level = max(level, safety.level)
     call.data["contacts"] = await call.ports.support_text(
         [need], call.language, call.at, level=level
     )
-    return ActionResult("ok")
+    # no wellbeing tip straight after a high or critical concern
+    return ActionResult("serious" if level >= RiskLevel.HIGH else "ok")
 
 
 async def wellbeing_tip(call: ActionCall[Signposts]) -> ActionResult:
@@ -224,6 +284,10 @@ LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
     record_contact_choice,
     need_known,
     need_from_concern,
+    who_is_told,
+    check_question,
+    escalate_check,
+    forget_checked,
     set_need,
     signpost,
     wellbeing_tip,

@@ -8,6 +8,7 @@ scale step showed, the safety context of a concern, and what actions found out f
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -61,11 +62,21 @@ class Frame(_Strict):
         return data
 
 
+class RecentText(_Strict):
+    """One of the learner's last messages, read with the next so a split disclosure is seen
+    whole. Kept only here (never logged), dropped when the session expires or data is erased."""
+
+    text: str
+    at: datetime
+
+
 class ConversationState(_Strict):
-    """The running flow, and flows interrupted by it (resumed in order when it ends)."""
+    """The running flow, flows interrupted by it (resumed in order when it ends), and the
+    person's last few messages of this session."""
 
     current: Frame | None = None
     interrupted: list[Frame] = Field(default_factory=list)
+    recent: list[RecentText] = Field(default_factory=list)
 
     @property
     def idle(self) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -29,7 +30,7 @@ from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language, RiskLevel
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
-from flows.state import ConversationState, SafetyContext
+from flows.state import ConversationState, RecentText, SafetyContext
 from llais.ports import PersonPorts
 from llais.pseudonym import person_ref
 from llais.signposter import DirectorySignposter, SignpostPolicy
@@ -43,7 +44,10 @@ from storage.repo.turns import OpenedTurn
 log = logging.getLogger(__name__)
 
 INTENT_CONFIDENCE = 0.55  # below this, typed text is not taken as a request to start a flow
-MAX_TEXT = 4000
+# Earlier messages read with each new one (the detector reads the last three), and how long a
+# session lasts: a message older than this is no longer context.
+CONTEXT_MESSAGES = 3
+SESSION = timedelta(minutes=30)
 # what every service says outside the flows, from its own catalogue file
 SERVICE_MESSAGES = (
     "not_text",
@@ -54,7 +58,20 @@ SERVICE_MESSAGES = (
     "repeated",
 )
 
+# Replies that are neutral however the detector grades them: "ok", "not really", "thanks"
+# mid-question are not distress (a concern, medium or above, is never overruled by this).
+NEUTRAL_INTENTS = frozenset({"greet", "thanks", "goodbye", "affirm", "deny", "feeling_good"})
+
 PortsT = TypeVar("PortsT", bound=PersonPorts)
+
+
+def distressed(understanding: Understanding) -> bool:
+    """Low mood or worse, unless the message is only a neutral reply."""
+    if understanding.risk.level < RiskLevel.LOW:
+        return False
+    nlu = understanding.nlu
+    neutral = nlu.intent in NEUTRAL_INTENTS and nlu.confidence >= INTENT_CONFIDENCE
+    return understanding.risk.is_concern or not neutral
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,20 @@ class Turn(Generic[PortsT]):
     state: ConversationState
     ports: PortsT
     language: Language
+    context: tuple[str, ...] = ()  # the person's previous messages this session, oldest first
+
+
+def recent_messages(state: ConversationState, now: datetime) -> list[RecentText]:
+    """The person's last messages that still belong to this session."""
+    return [r for r in state.recent if now - r.at < SESSION][-CONTEXT_MESSAGES:]
+
+
+def remember(state: ConversationState, text: str, now: datetime) -> list[RecentText]:
+    """The recent messages after this turn (a button press adds nothing)."""
+    kept = recent_messages(state, now)
+    if text.strip():
+        kept.append(RecentText(text=text, at=now))
+    return kept[-CONTEXT_MESSAGES:]
 
 
 class DialogueService(ABC, Generic[PortsT]):
@@ -169,7 +200,9 @@ class DialogueService(ABC, Generic[PortsT]):
         early = await self._intercept(inbound, ref)
         if early is not None:
             return early
-        text = inbound.text[:MAX_TEXT] if inbound.kind is not InboundKind.CHOICE else ""
+        # The whole message is assessed, however long: the channel bounds its size and the
+        # detector's work grows linearly with it.
+        text = inbound.text if inbound.kind is not InboundKind.CHOICE else ""
         async with self.sessions() as session, session.begin():
             opened = await turns.open_turn(session, ref=ref)
             if inbound.delivery and not await updates.first_delivery(
@@ -181,18 +214,24 @@ class DialogueService(ABC, Generic[PortsT]):
                 language = (opened.person.language if opened.person else None) or DEFAULT_LANGUAGE
                 again = self.engine.reprompt(self._restore(opened.state), language=language)
                 return again or [self._message("repeated", language)]
+            now = self.clock()
+            state = self._restore(opened.state)
             understanding = None
+            context: list[str] = []
             if text.strip():
                 hint = opened.person.language if opened.person else None
-                understanding = await self.understander.understand(text, language_hint=hint)
-            now = self.clock()
+                context = [r.text for r in recent_messages(state, now)]
+                understanding = await self.understander.understand(
+                    text, language_hint=hint, context=context
+                )
             ports = await self._open(session, ref, opened, inbound)
-            state = self._restore(opened.state)
             language = ports.language or (
                 understanding.nlu.language if understanding else DEFAULT_LANGUAGE
             )
-            turn = Turn(inbound, state, ports, language)
+            turn = Turn(inbound, state, ports, language, tuple(context))
             outcome = await self._decide(turn, text, understanding)
+            if not self._enrolling(state):  # a typed code is not context
+                outcome.state.recent = remember(outcome.state, text, now)
             if not await self._persist(session, turn, outcome):
                 await state_repo.save_state(
                     session, ref=ref, state=outcome.state.model_dump(mode="json"), now=now
@@ -205,6 +244,11 @@ class DialogueService(ABC, Generic[PortsT]):
             len(outcome.replies),
         )
         return outcome.replies
+
+    def _enrolling(self, state: ConversationState) -> bool:
+        """Whether the person is in the flows before language and school are chosen."""
+        frame = state.current
+        return frame is not None and frame.flow in self.vocabulary.before_language
 
     def _restore(self, stored: dict[str, Any] | None) -> ConversationState:
         """The stored state, or a fresh start when it no longer fits (e.g. saved by an older
@@ -281,7 +325,7 @@ class DialogueService(ABC, Generic[PortsT]):
             return answered
         flow_id = self._intent_flow(understanding)
         if turn.state.idle:
-            if flow_id is None and understanding and understanding.risk.level >= RiskLevel.LOW:
+            if flow_id is None and understanding and distressed(understanding):
                 flow_id = self.vocabulary.low_mood_flow
             if flow_id is not None:
                 return await self._start(turn, flow_id)
@@ -292,6 +336,8 @@ class DialogueService(ABC, Generic[PortsT]):
             # Not an answer, but the person said something that matters: answer that kindly
             # first, then come back to the question.
             support = flow_id if flow_id and self._supportive(flow_id) else None
+            if support is None and understanding.help_seeking and not distressed(understanding):
+                support = flow_id or self.vocabulary.help_flow  # asked for help: not "low"
             return await self._start(turn, support or self.vocabulary.low_mood_flow, interrupt=True)
         return self._say_and_reprompt(turn, "use_buttons")
 
@@ -315,7 +361,7 @@ class DialogueService(ABC, Generic[PortsT]):
 
     def _needs_support(self, flow_id: str | None, understanding: Understanding) -> bool:
         """Help-seeking, distress, or a topic that deserves a kind answer before we go on."""
-        if understanding.help_seeking or understanding.risk.level >= RiskLevel.LOW:
+        if understanding.help_seeking or distressed(understanding):
             return True
         return flow_id is not None and self._supportive(flow_id)
 

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import utcnow
 from core.settings import Settings
+from llais.dialogue import SESSION
 from storage.db import AsyncSession
-from storage.repo.retention import purge_free_text
+from storage.repo.retention import purge_free_text, purge_recent_messages
 from storage.repo.updates import forget_old as forget_old_updates
 
 log = logging.getLogger(__name__)
@@ -23,13 +24,16 @@ RETENTION_EVERY = timedelta(hours=6)
 
 
 async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Clear check-in comments and mood notes older than the retention period."""
+    """Clear check-in comments and mood notes older than the retention period, and the recent
+    messages of sessions that have expired."""
     try:
         async with sessions() as session, session.begin():
+            now = utcnow()
             cleared = await purge_free_text(
-                session, now=utcnow(), days=settings.free_text_retention_days
+                session, now=now, days=settings.free_text_retention_days
             )
-            await forget_old_updates(session, now=utcnow())
+            await purge_recent_messages(session, before=now - SESSION)
+            await forget_old_updates(session, now=now)
     except Exception as exc:
         log.error("retention purge failed: %s", type(exc).__name__)
         return 0

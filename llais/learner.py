@@ -3,18 +3,23 @@
 A safeguarding concern interrupts whatever is running: the alert for the school's DSL (or the
 authority's contact when there is no school) is one of the turn's effects, so it is committed
 before any reply is sent. A further message in the same safety conversation updates that alert
-(never lowering it) instead of raising a second one.
+(never lowering it, and adding what was said to its excerpts) instead of raising a second one.
+A concern about someone else has its own conversation. A message that may hint at something
+below a concern gets one gentle check question, and no alert unless the answer says so.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from core.vocabulary import Audience, RiskLevel
+from core.channel import InboundKind
+from core.vocabulary import Audience
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
+from flows.model import TextStep
 from flows.state import ConversationState, SafetyContext
 from llais.dialogue import DialogueService, Turn, Vocabulary
+from llais.excerpts import excerpt_around
 from llais.ports import LearnerPorts
 from llais.signposter import LEARNER_SIGNPOSTS
 from nlu.safeguarding import RiskAssessment
@@ -30,6 +35,10 @@ LEARNER_VOCABULARY = Vocabulary(
     low_mood_flow="topic_low_mood",
     topic_prefix="topic_",
 )
+OTHER_FLOW = "safety_other"  # a concern about a friend or someone else
+CHECK_FLOW = "safety_check"  # one gentle question below a concern
+NOTED = "disclosure_noted"  # a further disclosure typed at a safety question
+CONTEXT_CUE = "context"  # the detector's cue for a concern seen only with earlier messages
 
 
 class LearnerService(DialogueService[LearnerPorts]):
@@ -38,48 +47,139 @@ class LearnerService(DialogueService[LearnerPorts]):
     vocabulary = LEARNER_VOCABULARY
     ports_type = LearnerPorts
 
+    def _safety_flows(self) -> frozenset[str]:
+        return self.routes.concern_flows | {OTHER_FLOW}
+
+    async def _decide(
+        self, turn: Turn[LearnerPorts], text: str, understanding: Understanding | None
+    ) -> Outcome:
+        risk = understanding.risk if understanding is not None else None
+        if risk is not None and risk.is_concern and self._answers_check(turn, risk):
+            # "no"/"nac oes" read with the message that prompted the question looks like a
+            # disclosure only because the detector cannot see the question we asked: an exact
+            # answer to it is taken as that answer (yes still raises the alert at once).
+            frame = turn.state.current
+            if frame is not None and frame.safety is not None:  # a yes is graded as read
+                frame.safety = frame.safety.model_copy(
+                    update={
+                        "level": max(frame.safety.level, risk.level),
+                        "categories": tuple(sorted({*frame.safety.categories, *risk.categories})),
+                    }
+                )
+            answered = await self.engine.answer_text(turn.state, text, self._given(turn))
+            if answered is not None:
+                return answered
+        if (
+            risk is not None
+            and risk.check is not None
+            and not risk.is_concern
+            and turn.inbound.kind is InboundKind.TEXT
+            and turn.ports.language is not None
+            and self._asks_check(turn.state)
+        ):
+            step = self.engine.current_step(turn.state)
+            if step is not None and not isinstance(step, TextStep):
+                answered = await self.engine.answer_text(turn.state, text, self._given(turn))
+                if answered is not None:  # a button's answer, typed: no question needed
+                    return answered
+            return await self._check(turn, text, risk)
+        return await super()._decide(turn, text, understanding)
+
+    @staticmethod
+    def _answers_check(turn: Turn[LearnerPorts], risk: RiskAssessment) -> bool:
+        """At the check question, with a concern seen only by reading the message with context."""
+        frame = turn.state.current
+        alone_is_fine = CONTEXT_CUE in risk.cues
+        return frame is not None and frame.flow == CHECK_FLOW and alone_is_fine
+
+    def _asks_check(self, state: ConversationState) -> bool:
+        """No check question inside a safety conversation, or twice in a row."""
+        frame = state.current
+        return frame is None or frame.flow not in self._safety_flows() | {CHECK_FLOW}
+
+    async def _check(self, turn: Turn[LearnerPorts], text: str, risk: RiskAssessment) -> Outcome:
+        """Ask one gentle question about what the message may hint at (no alert)."""
+        assert risk.check is not None
+        safety = SafetyContext(level=risk.level, categories=(risk.check,))
+        outcome = await self._start(turn, CHECK_FLOW, interrupt=True, safety=safety)
+        frame = outcome.state.current
+        if frame is not None and frame.flow == CHECK_FLOW:
+            # what an escalation would show the DSL: this message and the ones before it
+            frame.data["checked"] = self._excerpt(turn, text, risk)
+        return outcome
+
     async def _concern(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding
     ) -> Outcome:
         """Interrupt whatever is running; the alert is one of this turn's effects."""
         risk = understanding.risk
-        flow_id = self.routes.concern_flow(risk.level)
         state = turn.state
+        excerpt = self._excerpt(turn, text, risk)
         open_alert = self._open_alert(state)
-        if open_alert is not None:
-            open_id, open_level = open_alert
-            update = UpdateAlert(
-                open_id, level=risk.level, categories=risk.categories, cues=risk.cues
-            )
-            if risk.level <= open_level:
-                # Already in the safety conversation for this alert: let the answer through.
-                answered = await self.engine.answer_text(state, text, self._given(turn))
-                outcome = answered or Outcome(
-                    self.engine.reprompt(state, language=turn.language), [], state, turn.language
-                )
-                outcome.effects.insert(0, update)
-                return outcome
-            # A higher level than the open alert: raise it and start the stronger reply.
-            state.current = None
-            outcome = await self._start(
-                turn, flow_id, interrupt=True, safety=self._safety(open_id, risk)
-            )
-            outcome.effects.insert(0, update)
-            return outcome
+        if open_alert is None:
+            if state.current is not None and state.current.flow == CHECK_FLOW:
+                state.current = None  # the check question is answered by this disclosure
+            return await self._raise(turn, risk, excerpt)
+        open_id, open_safety = open_alert
+        update = UpdateAlert(
+            open_id,
+            level=risk.level,
+            categories=risk.categories,
+            cues=risk.cues,
+            excerpt=excerpt,
+            about_other=risk.about_other,
+        )
+        now_about_self = open_safety.about_other and not risk.about_other
+        if risk.level <= open_safety.level and not now_about_self:
+            # Already in the safety conversation for this alert: an answer goes through; a
+            # disclosure typed instead is acknowledged, added to the alert, and the question
+            # asked again.
+            answered = await self.engine.answer_text(state, text, self._given(turn))
+            if answered is None:
+                replies = [self._message(NOTED, turn.language)]
+                replies += self.engine.reprompt(state, language=turn.language)
+                answered = Outcome(replies, [], state, turn.language)
+            answered.effects.insert(0, update)
+            return answered
+        # More serious than the open alert (or now about the learner): raise it, reply anew.
+        state.current = None
+        level = max(risk.level, open_safety.level)
+        raised = SafetyContext(
+            alert_id=open_id,
+            level=level,
+            categories=tuple(sorted(set(open_safety.categories) | set(risk.categories))),
+            about_other=risk.about_other and open_safety.about_other,
+        )
+        outcome = await self._start(turn, self._flow_for(raised), interrupt=True, safety=raised)
+        outcome.effects.insert(0, update)
+        return outcome
+
+    async def _raise(self, turn: Turn[LearnerPorts], risk: RiskAssessment, excerpt: str) -> Outcome:
         alert_id = str(uuid.uuid4())
         alert = RaiseAlert(
             alert_id=alert_id,
             level=risk.level,
             categories=risk.categories,
             cues=risk.cues,
-            excerpt=text,
+            excerpt=excerpt,
             about_other=risk.about_other,
         )
-        outcome = await self._start(
-            turn, flow_id, interrupt=True, safety=self._safety(alert_id, risk)
-        )
+        safety = self._safety(alert_id, risk)
+        outcome = await self._start(turn, self._flow_for(safety), interrupt=True, safety=safety)
         outcome.effects.insert(0, alert)
         return outcome
+
+    def _flow_for(self, safety: SafetyContext) -> str:
+        return OTHER_FLOW if safety.about_other else self.routes.concern_flow(safety.level)
+
+    @staticmethod
+    def _excerpt(turn: Turn[LearnerPorts], text: str, risk: RiskAssessment) -> str:
+        """What the DSL reads: centred on the cue; with the messages before it when the
+        concern was seen only by reading them together."""
+        if CONTEXT_CUE in risk.cues and turn.context:
+            joined = "\n".join((*turn.context, text))
+            return excerpt_around(joined, (), tail=True)
+        return excerpt_around(text, risk.spans)
 
     @staticmethod
     def _safety(alert_id: str, risk: RiskAssessment) -> SafetyContext:
@@ -90,12 +190,12 @@ class LearnerService(DialogueService[LearnerPorts]):
             about_other=risk.about_other,
         )
 
-    def _open_alert(self, state: ConversationState) -> tuple[str, RiskLevel] | None:
-        """The alert whose safety conversation is running now, with its level."""
+    def _open_alert(self, state: ConversationState) -> tuple[str, SafetyContext] | None:
+        """The alert whose safety conversation is running now, with its context."""
         frame = state.current
-        if frame is None or frame.flow not in self.routes.concern_flows:
+        if frame is None or frame.flow not in self._safety_flows():
             return None
         safety = frame.safety
         if safety is None or safety.alert_id is None:
             return None
-        return safety.alert_id, safety.level
+        return safety.alert_id, safety

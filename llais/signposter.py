@@ -9,6 +9,7 @@ from typing import get_args
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.i18n import catalogue
 from core.settings import Settings
 from core.vocabulary import Language, RiskLevel
 from llais.directory import load_directory
@@ -25,6 +26,15 @@ from signposting.wellbeing import WayName, five_ways
 from storage.db import AsyncSession
 
 WAYS: tuple[WayName, ...] = get_args(WayName)
+# Built in, so a crisis reply is never empty: used when the loaded directory has no open
+# emergency line, or no open crisis line (catalogue keys in signposting.yml).
+BUILTIN_EMERGENCY = ("builtin_999",)
+BUILTIN_CRISIS = ("builtin_childline", "builtin_samaritans")
+# Specialist services shown first when following up a need (the directory's service ids):
+# online sexual harm goes to CEOP and Childline's Report Remove.
+SPECIALISTS: dict[str, tuple[str, ...]] = {
+    "exploitation": ("ceop-safety-centre", "childline-report-remove"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +60,18 @@ class DirectorySignposter:
     def crisis_text(
         self, language: Language, at: datetime, age: int | None, *, policy: SignpostPolicy
     ) -> str:
-        """The verified crisis contacts open at ``at`` for the audience (999 first)."""
+        """The verified crisis contacts open at ``at`` for the audience (999 first); never
+        empty: built-in 999, Childline and Samaritans stand in for what the directory lacks."""
         found = crisis_contacts(self.directory, at, language, age, audience=policy.audience)
-        return format_contacts(found, language)
+        cat = catalogue()
+        lines = [format_contacts(found, language)] if found else []
+        if not any(m.reason == "immediate_danger" for m in found):
+            lines.insert(0, cat.get(f"signposting.{BUILTIN_EMERGENCY[0]}", language))
+        if not any(m.reason in ("crisis_open", "welsh_language") for m in found):
+            learner = policy.audience == "learner"
+            keys = [k for k in BUILTIN_CRISIS if learner or "childline" not in k]
+            lines += [cat.get(f"signposting.{key}", language) for key in keys]
+        return "\n".join(lines)
 
     def support_text(
         self,
@@ -77,6 +96,10 @@ class DirectorySignposter:
             level=level,
             school_contacts=school_contacts,
         )
+        if level.urgent:  # nobody in crisis is offered a number still being checked
+            found = [m for m in found if m.verified]
+        first = {sid for need in known for sid in SPECIALISTS.get(need, ())}
+        found.sort(key=lambda m: m.service_id not in first)  # stable: the rest keep their order
         school = [m for m in found if m.kind == "school_contact"][: policy.max_school_contacts]
         chosen = [m for m in found if m.kind != "school_contact" or m in school]
         return format_contacts(chosen[: policy.max_matches], language)

@@ -68,6 +68,33 @@ class Directory:
         return always_open(service.schedules) and service.bank_holidays != "closed"
 
 
+def crisis_problems(directory: Directory) -> list[str]:
+    """What keeps ``directory`` from giving every crisis reply 999 and a line open 24/7."""
+    usable = [
+        s
+        for s in directory.services
+        if s.verified and s.status == "active" and s.crisis_rank is not None and s.phones
+    ]
+    problems = []
+    if not any(s.emergency for s in usable):
+        problems.append(
+            "no verified, active emergency service (999) with a phone number and a crisis_rank"
+        )
+    if not any(not s.emergency and directory.is_24_7(s) for s in usable):
+        problems.append(
+            "no verified, active crisis line open 24/7 (such as Childline or Samaritans) "
+            "with a phone number and a crisis_rank"
+        )
+    return problems
+
+
+def require_crisis_lines(directory: Directory) -> None:
+    """Refuse a directory that cannot give a crisis reply 999 and a 24/7 line."""
+    problems = crisis_problems(directory)
+    if problems:
+        raise DirectoryError(directory.source, problems)
+
+
 def read_json(path: Path) -> Any:
     """Read a JSON file; a missing or malformed file is a DirectoryError naming it."""
     try:

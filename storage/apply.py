@@ -33,7 +33,8 @@ from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
 from storage.repo import people as repo
 
-EXCERPT_CHARS = 500
+EXCERPT_CHARS = 500  # the caller centres an excerpt on its cue; this only bounds what is stored
+MAX_EXCERPTS = 20  # further disclosures kept per alert (a very long conversation stays bounded)
 T = TypeVar("T", bound=str)
 
 ALLOWED: Mapping[Audience, frozenset[type[Effect]]] = {
@@ -92,6 +93,8 @@ def _raise_alert(session: AsyncSession, effect: RaiseAlert, ctx: ApplyContext) -
             categories=sorted(effect.categories),
             cues=list(effect.cues),
             excerpt=effect.excerpt[:EXCERPT_CHARS],
+            excerpts=[effect.excerpt[:EXCERPT_CHARS]],
+            about_other=effect.about_other,
             channel=ctx.channel,
             contact_requested=False,
             created_at=ctx.now,
@@ -122,6 +125,12 @@ async def _update_alert(session: AsyncSession, effect: UpdateAlert, ctx: ApplyCo
         alert.categories = _merge(alert.categories, effect.categories)
     if effect.cues:
         alert.cues = _merge(alert.cues, effect.cues)
+    if effect.excerpt:
+        kept = list(alert.excerpts or [alert.excerpt])
+        if effect.excerpt[:EXCERPT_CHARS] not in kept and len(kept) < MAX_EXCERPTS:
+            alert.excerpts = [*kept, effect.excerpt[:EXCERPT_CHARS]]  # a new list: JSON change
+    if effect.about_other is not None:
+        alert.about_other = alert.about_other and effect.about_other
 
 
 async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: ApplyContext) -> bool:

@@ -34,7 +34,7 @@ def message_keys() -> frozenset[str]:
         + [f"staff.answer_{answer}" for answer in (*SafeNow, "yes", "no", "none")]
         + [f"signposting.need_{category.value}" for category in Category]
         + [f"staff.ack_by_{role.value}" for role in ALERT_ROLES]
-        + ["staff.ack_by_someone"]
+        + ["staff.ack_by_someone", "staff.about_other", "staff.safe_not_asked"]
     )
 
 
@@ -54,13 +54,20 @@ class AlertView:
     learner_ref: str
     school: tuple[str, str] | None  # English and Welsh names
     step: int
+    excerpts: tuple[str, ...] = ()  # every disclosure in order (empty on alerts before 0005)
+    about_other: bool = False
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """Everything the learner wrote that the alert holds, in order."""
+        return self.excerpts or (self.excerpt,)
 
     @property
     def digest(self) -> str:
         """A short hash of what can change after delivery: level, concerns and answers."""
         seen = (
             f"{self.level.label}|{','.join(self.categories)}|{self.safe_now}"
-            f"|{self.contact_requested}"
+            f"|{self.contact_requested}|{len(self.said)}|{self.about_other}"
         )
         return hashlib.blake2s(seen.encode(), digest_size=8).hexdigest()
 
@@ -80,6 +87,8 @@ class AlertView:
             learner_ref=alert.learner_ref,
             school=school,
             step=alert.escalation_step,
+            excerpts=tuple(alert.excerpts or ()),
+            about_other=bool(alert.about_other),
         )
 
 
@@ -134,6 +143,10 @@ def render_alert(
         school = view.school[1] if language is Language.CY else view.school[0]
     categories = ", ".join(_label(f"signposting.need_{c}", c, language) for c in view.categories)
     safe = view.safe_now.value if view.safe_now is not None else "none"
+    if view.about_other and view.safe_now is None:
+        safe_text = cat.get("staff.safe_not_asked", language)
+    else:
+        safe_text = cat.get(f"staff.answer_{safe}", language)
     text = cat.get(
         "staff.alert",
         language,
@@ -147,9 +160,10 @@ def render_alert(
         when=local_time(view.created_at, tz),
         channel=_label(f"staff.channel_{view.channel}", view.channel, language),
         contact=cat.get(f"staff.answer_{'yes' if view.contact_requested else 'no'}", language),
-        safe=cat.get(f"staff.answer_{safe}", language),
+        safe=safe_text,
         ref=view.learner_ref,
-        excerpt=view.excerpt,
+        excerpt="\n".join(f"“{said}”" for said in view.said),
+        about=cat.get("staff.about_other", language) if view.about_other else "",
     )
     button = Button(cat.get("staff.ack_button", language), ack_payload(view.id))
     return Reply(text, ((button,),))

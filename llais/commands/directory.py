@@ -20,7 +20,7 @@ from core.settings import Settings
 from core.vocabulary import Language, RiskLevel
 from llais.contacts import list_school_contacts
 from llais.directory import load_directory, save_document
-from signposting.directory import read_document
+from signposting.directory import Directory, read_document, require_crisis_lines
 from signposting.errors import SignpostInputError
 from signposting.export import export_document
 from signposting.matching import Match, check_request, match
@@ -73,6 +73,8 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """Validate a directory file and, unless --check, store it as the newest directory."""
     document = read_document(args.file)
+    # a directory without 999 and a 24/7 crisis line would leave a disclosure with no contacts
+    require_crisis_lines(Directory(document, settings.tz, str(args.file)))
     if args.check:
         print(f"{args.file}: valid, {len(document.services)} services.")
         return 0

@@ -1,7 +1,7 @@
 """processed_updates: channel updates already applied, so a re-delivered one is not applied twice
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -14,7 +14,7 @@ import storage.types
 
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

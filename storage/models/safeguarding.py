@@ -30,7 +30,10 @@ class SafeguardingAlert(Base):
     level: Mapped[RiskLevel] = mapped_column(RiskLevelText())
     categories: Mapped[list[Category]] = mapped_column(CategoryList(), default=list)
     cues: Mapped[list[str]] = mapped_column(JSON, default=list)
-    excerpt: Mapped[str] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)  # the first disclosure, centred on its cue
+    # every disclosure of the safety conversation, in order (the first is ``excerpt``)
+    excerpts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    about_other: Mapped[bool] = mapped_column(Boolean, default=False)  # about someone else
     channel: Mapped[str] = mapped_column(String(30))
     contact_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     safe_now: Mapped[SafeNow | None] = mapped_column(EnumText(SafeNow, 10), nullable=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from storage.db import AsyncSession
-from storage.models import Checkin, MoodLog
+from storage.models import Checkin, ConversationStateRow, MoodLog
 
 
 async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) -> int:
@@ -32,3 +32,16 @@ async def purge_free_text(session: AsyncSession, *, now: datetime, days: int) ->
         update(MoodLog).where(MoodLog.id.in_(moods.scalar_subquery())).values(note=None)
     )
     return int(getattr(comments, "rowcount", 0) or 0) + int(getattr(notes, "rowcount", 0) or 0)
+
+
+async def purge_recent_messages(session: AsyncSession, *, before: datetime) -> int:
+    """Drop the recent messages (read as context) from states last used before ``before``."""
+    rows = await session.scalars(
+        select(ConversationStateRow).where(ConversationStateRow.updated_at < before)
+    )
+    cleared = 0
+    for row in rows:
+        if row.state.get("recent"):
+            row.state = {**row.state, "recent": []}  # a new dict: the JSON column changes
+            cleared += 1
+    return cleared

@@ -200,3 +200,39 @@ def test_signpost_with_school_puts_its_contacts_first(
     assert lines[0]["contact"] == "Yr ystafell lesiant, amser egwyl a chinio"
     assert lines[0]["open_now"] is False
     assert lines[0]["why"]["reason"] == "school_contact"
+
+
+@pytest.mark.parametrize(
+    ("dropped", "problem"),
+    [
+        ({"emergency-999"}, "no verified, active emergency service (999)"),
+        (
+            {"childline", "samaritans", "samaritans-welsh", "shout", "call", "education-support"},
+            "no verified, active crisis line open 24/7",
+        ),
+    ],
+)
+def test_import_refuses_a_directory_without_999_or_a_24_7_crisis_line(
+    cli: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    dropped: set[str],
+    problem: str,
+) -> None:
+    raw = json.loads(SEED_PATH.read_text(encoding="utf-8"))
+    raw["services"] = [s for s in raw["services"] if s["id"] not in dropped]
+    for service in raw["services"]:
+        if service.get("welsh_line_of") in dropped:
+            service.pop("welsh_line_of")
+    source = tmp_path / "no-crisis.json"
+    source.write_text(json.dumps(raw), encoding="utf-8")
+    for argv in (
+        ("directory", "import", "--check", str(source)),
+        ("directory", "import", str(source)),
+    ):
+        code, _, err = run(capsys, *argv)
+        assert code == 1 and problem in err and "no-crisis.json" in err
+
+    code, _, _ = run(capsys, "directory", "export", "--out", str(tmp_path / "still.json"))
+    still = json.loads((tmp_path / "still.json").read_text(encoding="utf-8"))
+    assert dropped <= {s["id"] for s in still["services"]}  # nothing was stored

@@ -1,0 +1,77 @@
+"""Issue 8 over Telegram: a split disclosure and a concern about a friend, end to end (real
+python-telegram-bot over HTTP against the Bot API double, the real service and database)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.settings import Settings
+from core.vocabulary import Category, RiskLevel
+from llais.app import build_app
+from storage.models import SafeguardingAlert
+from tests.conftest import Clock
+from tests.e2e.test_telegram_learner import USER, polling, settings_for, turn
+from tests.support.botapi_double import BotApiDouble, botapi
+
+__all__ = ["botapi"]
+
+
+async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
+    botapi: BotApiDouble, settings: Settings, clock: Clock
+) -> None:
+    from llais.commands.demo import seed_demo
+
+    await seed_demo(settings.database_url)
+    app = await build_app(settings_for(settings, botapi), clock=clock)
+    try:
+        async with polling(app, botapi):
+            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
+            await turn(botapi, botapi.press(USER, "English"), "In an emergency, call 999")
+            await turn(botapi, botapi.press(USER, "OK, got it"), "If your school gave you a code")
+            await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "What would you like")
+            await turn(botapi, botapi.push_text(USER, "mum hasnt been home since tuesday"), "")
+            await turn(botapi, botapi.push_text(USER, "theres no food left"), "")
+            text = await turn(
+                botapi,
+                botapi.push_text(USER, "im looking after my little sister on my own"),
+                "Are you safe right now?",
+            )
+            assert "999" in text and "Childline" in text
+        async with app.sessions() as session:
+            alerts = (await session.scalars(select(SafeguardingAlert))).all()
+        assert len(alerts) == 1
+        alert = alerts[0]
+        assert alert.level >= RiskLevel.HIGH and "context" in alert.cues
+        assert "mum hasnt been home" in alert.excerpt and "little sister" in alert.excerpt
+    finally:
+        await app.db.dispose()
+
+
+async def test_a_concern_about_a_friend_on_telegram_has_its_own_path(
+    botapi: BotApiDouble, settings: Settings, clock: Clock
+) -> None:
+    from llais.commands.demo import seed_demo
+
+    await seed_demo(settings.database_url)
+    app = await build_app(settings_for(settings, botapi), clock=clock)
+    try:
+        async with polling(app, botapi):
+            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
+            await turn(botapi, botapi.press(USER, "Cymraeg"), "Mewn argyfwng, ffonia 999")
+            await turn(botapi, botapi.press(USER, "Iawn, dw i'n deall"), "Os cest ti god")
+            await turn(botapi, botapi.push_text(USER, "DEMO-Y8"), "Beth hoffet ti")
+            text = await turn(
+                botapi,
+                botapi.push_text(
+                    USER, "mae fy ffrind wedi dweud ei bod hi'n mynd i ladd ei hun heno"
+                ),
+                "A sut wyt ti'n teimlo",
+            )
+            assert "ffonia 999 yn syth" in text and "Sut i helpu ffrind" in text
+            assert "Wyt ti'n ddiogel ar hyn o bryd?" not in text
+        async with app.sessions() as session:
+            alert = (await session.scalars(select(SafeguardingAlert))).one()
+        assert alert.about_other is True and alert.safe_now is None
+        assert alert.level is RiskLevel.CRITICAL and Category.SUICIDE in alert.categories
+    finally:
+        await app.db.dispose()
