@@ -37,7 +37,7 @@ async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSe
             cleared += await web_mailbox.purge(
                 session, now=now, days=settings.free_text_retention_days
             )
-            await forget_old_updates(session, now=utcnow())
+            await forget_old_updates(session, now=now)
     except Exception as exc:
         log.error("retention purge failed: %s", type(exc).__name__)
         return 0

@@ -10,7 +10,6 @@ from bot.telegram.alerts import TelegramAlertSender
 from bot.telegram.application import BOT_KIND, TelegramApp, build_application
 from bot.telegram.logs import DATA_LOGGERS, LIBRARY_LOGGERS, REDACT, quiet_library_loggers
 from bot.telegram.outbox import TelegramSender
-from bot.telegram.runner import run_bots, run_polling_until, run_webhook_until, webhook_secret
 from bot.telegram.runner import run_bots, run_polling_until, webhook_secret
 from bot.telegram.webhook import TelegramWebhook, serve_webhooks
 

@@ -1,7 +1,7 @@
 """processed_updates: channel updates already applied, so a re-delivered one is not applied twice
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 12:30:00
 """
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -77,15 +78,16 @@ class Cluster:
         url = make_url(self.database_url)
         self.db_proxy = TcpProxy([(url.host or HOST, url.port or 5432)])
         await self.db_proxy.start()
-        self.workers = [
-            Worker(n, free_port(), self.logs / f"worker{n}.log") for n in range(self.size)
-        ]
-        self.web_proxy = TcpProxy([(HOST, w.port) for w in self.workers])
+        # port 0: each worker's web app takes a port from the kernel and announces it in its log
+        # (a port probed free here could be taken by another process before the worker binds it)
+        self.workers = [Worker(n, 0, self.logs / f"worker{n}.log") for n in range(self.size)]
+        self.web_proxy = TcpProxy([])
         await self.web_proxy.start()
         self.learner_api.also_serve(self.staff_api)
         for worker in self.workers:
             await self._spawn(worker)
         await asyncio.wait_for(asyncio.gather(*(self._ready(w) for w in self.workers)), timeout)
+        self.web_proxy.backends = [(HOST, w.port) for w in self.workers]
         await self.learner_api.wait_until(lambda: bool(self.learner_api.webhook_url), 10)
         await self.staff_api.wait_until(lambda: bool(self.staff_api.webhook_url), 10)
 
@@ -105,7 +107,7 @@ class Cluster:
             "LLAIS_TELEGRAM_BASE_FILE_URL": self.learner_api.base_file_url,
             "LLAIS_TELEGRAM_WEBHOOK_URL": f"http://{HOST}:{self.web_proxy.port}",
             "LLAIS_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "LLAIS_WEB_PORT": str(worker.port),
+            "LLAIS_WEB_PORT": "0",
             "LLAIS_ALERT_POLL_SECONDS": str(self.alert_poll_seconds),
             "LLAIS_LOG_LEVEL": "WARNING",
             "LLAIS_LOG_FORMAT": "json",
@@ -130,14 +132,22 @@ class Cluster:
         if worker.process is not None and worker.process.returncode is None:
             worker.kill()
             await worker.process.wait()
+        worker.log = worker.log.with_name(f"{worker.log.stem}-again.log")  # a fresh announcement
         await self._spawn(worker)
         await asyncio.wait_for(self._ready(worker), 90)
+        assert self.web_proxy is not None
+        self.web_proxy.backends = [(HOST, w.port) for w in self.workers]
 
     async def _ready(self, worker: Worker) -> None:
+        worker.port = 0
         async with httpx.AsyncClient() as client:
             while True:
                 if not worker.alive:
                     raise AssertionError(f"worker {worker.index} exited: {self.tail(worker)}")
+                if not worker.port:
+                    worker.port = _announced_port(worker.log)
+                    await asyncio.sleep(0.2)
+                    continue
                 try:
                     answer = await client.get(f"http://{HOST}:{worker.port}/readyz", timeout=2)
                     if answer.status_code == 200:
@@ -185,3 +195,14 @@ class Cluster:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+ANNOUNCED = re.compile(r"Llais web chat: http://[0-9.]+:(\d+)/")
+
+
+def _announced_port(log: Path) -> int:
+    """The port the worker's web app announced in its log (``llais serve`` prints it), or 0."""
+    if not log.exists():
+        return 0
+    found = ANNOUNCED.findall(log.read_text(errors="replace"))
+    return int(found[-1]) if found else 0
