@@ -34,6 +34,7 @@ from flows.state import ConversationState, RecentText, SafetyContext
 from llais.ports import PersonPorts
 from llais.pseudonym import person_ref
 from llais.signposter import DirectorySignposter, SignpostPolicy
+from nlu.themes import theme_of
 from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
 from storage.db import AsyncSession
@@ -180,7 +181,13 @@ class DialogueService(ABC, Generic[PortsT]):
             code_block_minutes=self.settings.code_block_minutes,
         )
 
-    async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
+    async def _persist(
+        self,
+        session: AsyncSession,
+        turn: Turn[PortsT],
+        outcome: Outcome,
+        understanding: Understanding | None = None,
+    ) -> bool:
         """Apply the outcome's effects and keep the reply address; True when erased."""
         person = turn.ports.person
         ctx = ApplyContext(
@@ -188,6 +195,7 @@ class DialogueService(ABC, Generic[PortsT]):
             channel=turn.inbound.channel,
             now=self.clock(),
             settings=self.settings,
+            theme=theme_of(understanding) if understanding is not None else None,
         )
         if await apply_effects(session, outcome.effects, ctx):
             return True
@@ -236,7 +244,7 @@ class DialogueService(ABC, Generic[PortsT]):
             outcome = await self._decide(turn, text, understanding)
             if not self._enrolling(state):  # a typed code is not context
                 outcome.state.recent = remember(outcome.state, text, now)
-            if not await self._persist(session, turn, outcome):
+            if not await self._persist(session, turn, outcome, understanding):
                 await state_repo.save_state(
                     session, ref=ref, state=outcome.state.model_dump(mode="json"), now=now
                 )

@@ -89,6 +89,7 @@ class ApplyContext:
     channel: str
     now: datetime
     settings: Settings  # how long alerts may wait for acknowledgement
+    theme: str | None = None  # the theme of the turn's free text (nlu.themes), if it had any
 
 
 def check_allowed(audience: Audience, effects: Sequence[Effect]) -> None:
@@ -192,6 +193,7 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                     comment=comment,
                     lowest_well=None,
                     now=ctx.now,
+                    theme=ctx.theme,
                 )
             case SaveStaffCheckin(answers=answers, lowest_well=lowest_well):
                 await repo.save_checkin(

@@ -15,6 +15,7 @@ from core.clock import Clock, utcnow
 from core.settings import Settings
 from core.vocabulary import RiskLevel
 from llais.insight.specs import PERIOD_KINDS, SPECS, Measure
+from llais.requests import add_school_days
 from storage.aggregate import (
     CalendarError,
     Period,
@@ -108,6 +109,13 @@ class InsightService:
                     return await insight.help_rows(session, period=period)
                 case Measure.STAFF:
                     return await insight.staff_rows(session, period=period)
+                case Measure.THEMES:
+                    return await insight.theme_rows(session, period=period)
+                case Measure.REQUESTS:
+                    days, tz = self.settings.request_window_school_days, self.settings.tz
+                    return await insight.request_rows(
+                        session, period=period, deadline=lambda at: add_school_days(at, days, tz)
+                    )
                 case Measure.SAFEGUARDING:
                     windows = {level.label: self.settings.ack_minutes(level) for level in RiskLevel}
                     return await insight.alert_rows(session, period=period, window_minutes=windows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core.vocabulary import SpiceWell
+from nlu.themes import THEMES
 from storage.aggregate import PeriodKind, Spec, Unit
 from storage.repo.insight import MOOD_LEVELS, PERMA_BANDS, PERMA_VALUES, STAFF_PILLARS
 
@@ -31,8 +32,10 @@ class Measure(StrEnum):
     MOOD = "mood"
     REASONS = "reasons"
     HELP = "help"
+    THEMES = "themes"
     STAFF = "staff"
     SAFEGUARDING = "safeguarding"
+    REQUESTS = "requests"
 
 
 SPECS: dict[Measure, Spec] = {
@@ -67,6 +70,12 @@ SPECS: dict[Measure, Spec] = {
         tables=(("school", "need"), ("year_group", "need")),
         category="need",
     ),
+    Measure.THEMES: Spec(
+        measure="themes",
+        tables=(("school", "theme"), ("year_group", "theme")),
+        category="theme",
+        levels={"theme": THEMES},
+    ),
     Measure.STAFF: Spec(
         measure="staff",
         tables=(("school", "well"),),
@@ -78,8 +87,18 @@ SPECS: dict[Measure, Spec] = {
         measure="safeguarding",
         tables=(("school", "ack"), ("level", "ack"), ("category", "ack")),
         unit=Unit.RECORDS,
+        # minutes to acknowledge: a median per cell, over the alerts acknowledged
+        values=("minutes",),
+        medians=("minutes",),
         category="ack",
         levels={"ack": ("within", "late", "open")},
+    ),
+    Measure.REQUESTS: Spec(
+        measure="requests",
+        tables=(("school", "taken"),),
+        unit=Unit.RECORDS,
+        category="taken",
+        levels={"taken": ("within", "late", "open")},
     ),
 }
 
@@ -90,6 +109,7 @@ PERIOD_KINDS: dict[Measure, tuple[PeriodKind, ...]] = {
     for measure in Measure
 }
 PERIOD_KINDS[Measure.SAFEGUARDING] = (PeriodKind.TERM,)
+PERIOD_KINDS[Measure.REQUESTS] = (PeriodKind.TERM,)  # records too: termly only
 
 
 def table_for(measure: Measure, by: tuple[str, ...]) -> tuple[str, ...]:

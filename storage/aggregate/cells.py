@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -23,6 +24,8 @@ class CellStats:
     schools: frozenset[str]
     n: int
     totals: tuple[float, ...]
+    medians: tuple[tuple[float | None, int], ...] = ()
+    """Per name in ``Spec.medians``: (the median or None, how many records or people gave it)."""
 
     @property
     def dims(self) -> Dims:
@@ -46,6 +49,8 @@ class _Cell:
     people: dict[str, _Person] = field(default_factory=dict)
     records: set[str | int] = field(default_factory=set)
     schools: set[str] = field(default_factory=set)
+    # only for a spec with medians: what each record (or person) gave, per row
+    samples: dict[str | int, list[tuple[float, ...]]] = field(default_factory=dict)
 
 
 def level_order(spec: Spec, dim: str, level: str) -> tuple[int, int, str]:
@@ -89,9 +94,11 @@ def _check_values(row: Row, spec: Spec) -> None:
         raise DisclosureInputError(
             f"a row has {len(row.values)} values; measure {spec.measure!r} needs {len(spec.values)}"
         )
-    if not all(math.isfinite(value) for value in row.values):
-        raise DisclosureInputError("a row has a value that is not a finite number")
-    if spec.values and row.record is not None:
+    for name, value in zip(spec.values, row.values, strict=True):
+        # a median value may be missing (NaN: e.g. an alert not yet acknowledged)
+        if not math.isfinite(value) and not (name in spec.medians and math.isnan(value)):
+            raise DisclosureInputError("a row has a value that is not a finite number")
+    if row.record is not None and any(name not in spec.medians for name in spec.values):
         raise DisclosureInputError("a mean measure averages rows: give one row per record")
 
 
@@ -112,8 +119,12 @@ def _fine_cells(rows: Iterable[Row], spec: Spec) -> dict[tuple[str, ...], _Cell]
         for i, value in enumerate(row.values):
             person.sums[i] += value
         person.count += 1
-        cell.records.add(index if row.record is None else row.record)
+        record = index if row.record is None else row.record
+        cell.records.add(record)
         cell.schools.add(row.school)
+        if spec.medians:
+            sample = record if spec.unit is Unit.RECORDS else row.person
+            cell.samples.setdefault(sample, []).append(row.values)
     return fine
 
 
@@ -129,7 +140,23 @@ def _merge(parts: Sequence[_Cell]) -> _Cell:
                 person.count += contribution.count
         merged.records |= part.records
         merged.schools |= part.schools
+        for sample, values in part.samples.items():
+            merged.samples.setdefault(sample, []).extend(values)
     return merged
+
+
+def _medians(cell: _Cell, spec: Spec) -> tuple[tuple[float | None, int], ...]:
+    """Per median value: the median over records (or people: each their own mean), NaN left out."""
+    found = []
+    for name in spec.medians:
+        i = spec.values.index(name)
+        given = []
+        for values in cell.samples.values():
+            present = [v[i] for v in values if not math.isnan(v[i])]
+            if present:
+                given.append(math.fsum(present) / len(present))
+        found.append((statistics.median(given) if given else None, len(given)))
+    return tuple(found)
 
 
 def _stats(key: Key, cell: _Cell, spec: Spec) -> CellStats:
@@ -147,11 +174,14 @@ def _stats(key: Key, cell: _Cell, spec: Spec) -> CellStats:
         schools=frozenset(cell.schools),
         n=n,
         totals=totals,
+        medians=_medians(cell, spec),
     )
 
 
 def _combine(key: Key, parts: Sequence[tuple[_Cell, CellStats]], spec: Spec) -> CellStats:
     """A margin from its finest cells: counts and sums add up unless someone is in two of them."""
+    if spec.medians:  # a median does not add up: work it out from every sample in the margin
+        return _stats(key, _merge([cell for cell, _ in parts]), spec)
     people = frozenset().union(*(stats.people for _, stats in parts))
     if spec.unit is Unit.RECORDS:
         n = len(set().union(*(cell.records for cell, _ in parts)))

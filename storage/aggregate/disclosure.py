@@ -90,7 +90,16 @@ def _cell(plan: Plan, spec: Spec, cell: CellStats) -> PublishedCell:
         means = {
             name: Figure(value=_quantise(Decimal(repr(total / cell.n)), policy.mean_decimals))
             for name, total in zip(spec.values, cell.totals, strict=True)
+            if name not in spec.medians
         }
+        for name, (median, given) in zip(spec.medians, cell.medians, strict=True):
+            # a median from fewer than k records (or people) is withheld like a small cell's mean
+            means[name] = (
+                Figure(symbol=Symbol.CONFIDENTIAL)
+                if median is None or given < policy.k
+                else Figure(value=_quantise(Decimal(repr(median)), policy.mean_decimals))
+            )
+        means = {name: means[name] for name in spec.values}
     return PublishedCell(
         key=dict(cell.key), count=count, means=means, percent=_percent(plan, spec, cell)
     )

@@ -49,6 +49,8 @@ class Spec(BaseModel):
     measure: str = Field(min_length=1)
     tables: tuple[Dims, ...] = Field(min_length=1)
     values: tuple[str, ...] = ()
+    medians: tuple[str, ...] = ()
+    """Names in ``values`` published as a median (over records, or people) instead of a mean."""
     unit: Unit = Unit.PEOPLE
     category: str | None = None
     levels: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -72,6 +74,8 @@ class Spec(BaseModel):
                 raise ValueError(f"levels of {dim!r} are empty or repeated")
         if len(set(self.values)) != len(self.values):
             raise ValueError("value names are repeated")
+        if not set(self.medians) <= set(self.values):
+            raise ValueError("a median is not among the values")
         return self
 
     @property

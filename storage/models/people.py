@@ -78,6 +78,8 @@ class Checkin(Base):
     completed_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
     # optional free text (learners), retained briefly
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the comment's theme (nlu.themes), kept after the comment is cleared: counted, never shown
+    theme: Mapped[str | None] = mapped_column(String(30), nullable=True)
     # the SPICE well that feels lowest (staff)
     lowest_well: Mapped[SpiceWell | None] = mapped_column(EnumText(SpiceWell, 20), nullable=True)
 

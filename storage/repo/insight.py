@@ -8,7 +8,9 @@ figure goes through ``storage.aggregate.publish``.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -255,6 +257,7 @@ async def alert_rows(
     rows = []
     for alert in alerts.scalars():
         level = alert.level.label
+        waited = math.nan  # minutes to acknowledge (a median leaves out the alerts still open)
         if alert.acknowledged_at is None:
             ack = "open"
         else:
@@ -266,10 +269,64 @@ async def alert_rows(
                     person=alert.learner_ref,
                     school=str(alert.school_id),
                     dims={"level": level, "category": category, "ack": ack},
+                    values=(waited,),
                     record=alert.id,
                 )
             )
     return rows
+
+
+async def request_rows(
+    session: AsyncSession, *, period: Period, deadline: Callable[[datetime], datetime]
+) -> list[Row]:
+    """One row per request for someone at school to get in touch made in the period: ``within``
+    when taken by ``deadline(created_at)`` (its window), ``late`` when taken after it or not
+    taken once it has passed the period's end, ``open`` when not taken and still in its window."""
+    found = await session.execute(
+        select(
+            ContactRequest.id,
+            ContactRequest.learner_ref,
+            ContactRequest.school_id,
+            ContactRequest.created_at,
+            ContactRequest.taken_at,
+        ).where(ContactRequest.created_at >= period.start, ContactRequest.created_at < period.end)
+    )
+    rows = []
+    for ident, ref, school, created, taken in found:
+        due = deadline(created)
+        if taken is not None:
+            taken_state = "within" if taken <= due else "late"
+        else:
+            taken_state = "late" if due < period.end else "open"
+        rows.append(
+            Row(person=str(ref), school=str(school), dims={"taken": taken_state}, record=str(ident))
+        )
+    return rows
+
+
+async def theme_rows(session: AsyncSession, *, period: Period) -> list[Row]:
+    """One row per learner and theme of their check-in comments in the period (the theme the NLU
+    gave the comment when it was typed; the text itself is never read here)."""
+    found = await session.execute(
+        select(Checkin.person_ref, Checkin.school_id, Person.year_group, Checkin.theme)
+        .join(Person, Person.ref == Checkin.person_ref)
+        .where(
+            Checkin.audience == Audience.LEARNER,
+            Checkin.school_id.is_not(None),
+            Checkin.theme.is_not(None),
+            Checkin.completed_at >= period.start,
+            Checkin.completed_at < period.end,
+        )
+        .distinct()
+    )
+    return [
+        Row(
+            person=str(ref),
+            school=str(school),
+            dims={"year_group": _year(year), "theme": str(theme)},
+        )
+        for ref, school, year, theme in found
+    ]
 
 
 async def group_perma_rows(

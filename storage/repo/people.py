@@ -81,6 +81,7 @@ async def save_checkin(
     comment: str | None,
     lowest_well: SpiceWell | None,
     now: datetime,
+    theme: str | None = None,
 ) -> Checkin:
     """Store a check-in with the person's audience and current school, and its answers."""
     checkin = Checkin(
@@ -89,6 +90,7 @@ async def save_checkin(
         school_id=person.school_id,
         completed_at=now,
         comment=comment,
+        theme=theme if comment else None,
         lowest_well=lowest_well,
     )
     session.add(checkin)

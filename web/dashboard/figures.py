@@ -13,9 +13,9 @@ from storage.repo.accounts import Account
 MEASURES: dict[View, tuple[Measure, ...]] = {
     View.PARTICIPATION: (Measure.PARTICIPATION,),
     View.PERMA: (Measure.PERMA,),
-    View.MOOD: (Measure.MOOD, Measure.REASONS, Measure.HELP),
+    View.MOOD: (Measure.MOOD, Measure.REASONS, Measure.HELP, Measure.THEMES),
     View.STAFF: (Measure.STAFF,),
-    View.SAFEGUARDING: (Measure.SAFEGUARDING,),
+    View.SAFEGUARDING: (Measure.SAFEGUARDING, Measure.REQUESTS),
 }
 BREAKDOWNS = ("school", "year_group", "level", "category")
 # The figure a trend follows: a mean by name, or the share of one category level.
@@ -25,6 +25,7 @@ TREND: dict[Measure, tuple[str, str]] = {
     Measure.MOOD: ("mean", "score"),
     Measure.STAFF: ("mean", "mental"),
     Measure.SAFEGUARDING: ("percent", "within"),
+    Measure.REQUESTS: ("percent", "within"),
 }
 
 

@@ -185,7 +185,14 @@ async def _trend(
 
 
 TREND_FIGURES = frozenset(
-    {Measure.PARTICIPATION, Measure.PERMA, Measure.MOOD, Measure.STAFF, Measure.SAFEGUARDING}
+    {
+        Measure.PARTICIPATION,
+        Measure.PERMA,
+        Measure.MOOD,
+        Measure.STAFF,
+        Measure.SAFEGUARDING,
+        Measure.REQUESTS,
+    }
 )
 
 
