@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from storage.models import (
     ReplyAddress,
     SafeguardingAlert,
 )
+from storage.repo.retention import purge_free_text
 from tests.conftest import Clock
 from tests.support.learner import PlayedLearner
 
@@ -135,6 +137,7 @@ async def test_a_disclosure_in_the_checkin_comment_interrupts_and_creates_one_al
     assert alert.contact_requested is True and alert.safe_now == "no"
     assert "hits me" in alert.excerpt and alert.channel == "telegram"
     assert checkin_row.comment is None  # the disclosure lives in the alert, not in voice data
+    assert checkin_row.theme is None  # and no theme is counted for it
     assert await count(app, SafeguardingAlert) == 1
 
 
@@ -206,6 +209,29 @@ async def test_asking_for_help_in_a_comment_keeps_it_and_offers_support(app: App
     async with app.sessions() as session:
         checkin_row = (await session.scalars(select(Checkin))).one()
     assert checkin_row.comment == "i need someone to talk to"
+    assert checkin_row.theme == "help"  # the comment's theme, from the turn's understanding
+
+
+async def test_a_comment_is_stored_with_its_theme_which_outlives_the_text(
+    app: App, clock: Clock
+) -> None:
+    learner = PlayedLearner(app.learner)
+    await enrol(learner)
+    await checkin(learner)
+    await learner.say("my mocks next week are stressing me out so much")
+    assert "Thank you!" in learner.text()
+    await checkin(learner)
+    await learner.press("Skip")
+    async with app.sessions() as session:
+        rows = (await session.scalars(select(Checkin).order_by(Checkin.id))).all()
+    assert [(r.comment is not None, r.theme) for r in rows] == [(True, "exam_stress"), (False, None)]
+    days = app.settings.free_text_retention_days
+    async with app.sessions() as session, session.begin():
+        later = clock.now + timedelta(days=days + 1)
+        assert await purge_free_text(session, now=later, days=days) >= 1
+    async with app.sessions() as session:
+        kept = (await session.scalars(select(Checkin).order_by(Checkin.id))).first()
+    assert kept is not None and kept.comment is None and kept.theme == "exam_stress"
 
 
 async def test_distress_typed_at_a_button_question_gets_a_kind_answer_then_the_question(
