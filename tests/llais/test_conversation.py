@@ -224,7 +224,8 @@ async def test_a_comment_is_stored_with_its_theme_which_outlives_the_text(
     await learner.press("Skip")
     async with app.sessions() as session:
         rows = (await session.scalars(select(Checkin).order_by(Checkin.id))).all()
-    assert [(r.comment is not None, r.theme) for r in rows] == [(True, "exam_stress"), (False, None)]
+    stored = [(r.comment is not None, r.theme) for r in rows]
+    assert stored == [(True, "exam_stress"), (False, None)]
     days = app.settings.free_text_retention_days
     async with app.sessions() as session, session.begin():
         later = clock.now + timedelta(days=days + 1)
