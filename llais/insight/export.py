@@ -34,7 +34,7 @@ def text_table(
     """Every cell of one published table with its margins, as text."""
     table = publication.table(*dims)
     header = [text(f"d_{dim}", language) for dim in table.dims]
-    header.append(count_header(publication.unit, language))
+    header.append(count_header(publication.unit, language, publication.measure))
     header.extend(text(f"v_{name}", language) for name in publication.values)
     if publication.category is not None:
         header.append(text("col_percent", language))

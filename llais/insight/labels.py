@@ -35,6 +35,8 @@ def level_label(
     return level
 
 
-def count_header(unit: Unit, language: Language) -> str:
-    """The heading of the count column."""
+def count_header(unit: Unit, language: Language, measure: str | None = None) -> str:
+    """The heading of the count column (a measure counting other records names them)."""
+    if measure is not None and f"{PREFIX}col_count_{measure}" in catalogue():
+        return text(f"col_count_{measure}", language)
     return text("col_count_records" if unit is Unit.RECORDS else "col_count_people", language)

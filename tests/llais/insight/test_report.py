@@ -7,17 +7,22 @@ import asyncio
 import csv
 import io
 import json
+import statistics
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from core.vocabulary import Audience, RiskLevel
 from llais.cli import main
 from storage.db import make_engine, make_sessionmaker
-from storage.models import ContactRequest
+from storage.models import Checkin, ContactRequest, SafeguardingAlert
 from tests.llais.insight.attack import lone_withheld
-from tests.llais.insight.crafted import IN_TERM, TERM, craft
+from tests.llais.insight.crafted import IN_TERM, LAYOUT, TERM, craft
 
 
 def _seed(url: str) -> dict[str, int]:
@@ -196,3 +201,228 @@ def test_help_seeking_is_published_by_theme_under_the_rule(
     }
     assert any(v == "10" for (s, n), v in cells.items() if n == "anxiety" and s)
     assert all(v == "[c]" for (s, n), v in cells.items() if n == "bullying")
+
+
+def _lines(capsys: pytest.CaptureFixture[str], measure: str) -> list[dict[str, Any]]:
+    args = (measure, "--by", "school", "--period-id", TERM)
+    out = _run(capsys, *args, "--format", "json").splitlines()
+    lines = [json.loads(line) for line in out]
+    table = list(csv.reader(io.StringIO(_run(capsys, *args, "--format", "csv"))))
+    assert [[line[h] for h in table[1]] for line in lines] == table[2 : 2 + len(lines)]
+    return lines
+
+
+def _add(url: str, make: Callable[[dict[str, int]], list[object]]) -> None:
+    async def run() -> None:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                school = {
+                    str(name)[-3:]: int(sid)
+                    for sid, name in await session.execute(text("SELECT id, name FROM schools"))
+                }
+                session.add_all(make(school))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _direct_rows(url: str, sql: str) -> list[Any]:
+    async def run() -> list[Any]:
+        engine = make_engine(url)
+        try:
+            async with engine.connect() as conn:
+                return list(await conn.execute(text(sql)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A stored moment read in plain SQL (SQLite gives naive UTC text)."""
+    found = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+# school -> (alerts, of which acknowledged, minutes to acknowledge of the n-th)
+ALERTS = {"AAA": (12, 4, 7), "BBB": (14, 12, 11), "CCC": (15, 8, 13)}
+
+
+def test_median_time_to_acknowledge_matches_the_database_and_is_withheld_under_k(
+    crafted_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def alerts(school: dict[str, int]) -> list[object]:
+        made: list[object] = []
+        for code, (count, acked, step) in ALERTS.items():
+            for n in range(count):
+                made.append(
+                    SafeguardingAlert(
+                        id=f"{code}-{n}",
+                        learner_ref=f"{code}-9-{n}",
+                        school_id=school[code],
+                        year_group=9,
+                        level=RiskLevel.MEDIUM,
+                        categories=["bullying"],
+                        excerpt="a words-only marker ZZTOPSECRET",
+                        channel="test",
+                        created_at=IN_TERM,
+                        acknowledged_at=IN_TERM + timedelta(minutes=5 + (n * step) % 97)
+                        if n < acked
+                        else None,
+                    )
+                )
+        return made
+
+    _add(crafted_url, alerts)
+    lines = _lines(capsys, "safeguarding")
+    assert not any("ZZTOPSECRET" in str(line) for line in lines)
+    waited: dict[str, list[float]] = defaultdict(list)
+    for name, created, acked in _direct_rows(
+        crafted_url,
+        "SELECT s.name, a.created_at, a.acknowledged_at FROM safeguarding_alerts a "
+        "JOIN schools s ON s.id = a.school_id WHERE a.acknowledged_at IS NOT NULL",
+    ):
+        minutes = (_aware(acked) - _aware(created)).total_seconds() / 60
+        waited[str(name)[-3:]].append(minutes)
+        waited[""].append(minutes)
+    column = "Median minutes to acknowledge"
+    medians = {
+        next((c for c in ALERTS if c in line["School"]), ""): line[column]
+        for line in lines
+        if "ack" not in line["key"]
+    }
+    assert set(medians) == {"", *ALERTS}
+    for code, shown in medians.items():
+        if len(waited[code]) < 10:  # from fewer than k alerts: withheld, like a mean
+            assert shown == "[c]", code
+        else:
+            expected = Decimal(str(statistics.median(waited[code])))
+            assert Decimal(shown) == expected.quantize(Decimal("0.1"), ROUND_HALF_UP), code
+    assert medians["AAA"] == medians["CCC"] == "[c]"
+    assert medians["BBB"] != "[c]" and medians[""] != "[c]"
+
+
+# school -> (requests, taken a day later, taken six days later; the rest never taken)
+REQUESTS = {"AAA": (12, 12, 0), "BBB": (40, 28, 7), "CCC": (36, 12, 20)}
+
+
+def test_requests_taken_within_their_window_match_the_database_and_are_withheld_under_k(
+    crafted_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def requests(school: dict[str, int]) -> list[object]:
+        made: list[object] = []
+        for code, (count, soon, late) in REQUESTS.items():
+            refs = [f"{code}-{y}-{n}" for y, (size, _) in LAYOUT[code].items() for n in range(size)]
+            for n, ref in enumerate(refs[:count]):
+                days = 1 if n < soon else 6 if n < soon + late else None
+                made.append(
+                    ContactRequest(
+                        learner_ref=ref,
+                        school_id=school[code],
+                        need="anxiety",
+                        created_at=IN_TERM,
+                        taken_at=IN_TERM + timedelta(days=days) if days else None,
+                    )
+                )
+        return made
+
+    _add(crafted_url, requests)
+    lines = _lines(capsys, "requests")
+    # the window is two school days: from a Wednesday, Friday at the same time
+    assert IN_TERM.weekday() == 2
+    direct: dict[tuple[str, str | None], int] = defaultdict(int)
+    for name, created, taken in _direct_rows(
+        crafted_url,
+        "SELECT s.name, r.created_at, r.taken_at FROM contact_requests r "
+        "JOIN schools s ON s.id = r.school_id",
+    ):
+        # not taken by the deadline, and the deadline passed within the term: late too
+        late = taken is None or _aware(taken) > _aware(created) + timedelta(days=2)
+        for code in (str(name)[-3:], ""):
+            direct[(code, None)] += 1
+            direct[(code, "late" if late else "within")] += 1
+    checked = 0
+    for line in lines:
+        key = line["key"]
+        code = (key.get("school") and next(c for c in REQUESTS if c in line["School"])) or ""
+        count, total = direct[(code, key.get("taken"))], direct[(code, None)]
+        shown, share = line["Requests (rounded to 5)"], line["Share (%)"]
+        if count < 10:
+            assert shown == "[c]" and share in ("", "[c]")
+        elif shown not in ("[c]", "[x]"):
+            assert int(shown) == _round5(count)
+            if "taken" in key and total >= 30:
+                assert share == str(round(Decimal(100 * count) / total))
+                checked += 1
+    assert checked >= 2  # e.g. BBB's share taken within its window, CCC's share taken late
+    assert all(
+        line["Requests (rounded to 5)"] == "[c]"
+        for line in lines
+        if line["key"].get("taken") in ("late", "open") and "AAA" in line["School"]
+    )
+    assert main(["report", "requests", "--period", "week"]) != 0  # records: per term only
+
+
+# (school, year group, learners, theme) of crafted check-in comments
+THEMED = (
+    ("AAA", 9, 4, "bullying"),
+    ("AAA", 10, 12, "exam_stress"),
+    ("BBB", 9, 14, "exam_stress"),
+    ("BBB", 10, 12, "friendships"),
+    ("CCC", 10, 12, "exam_stress"),
+    ("CCC", 11, 11, "sleep"),
+)
+
+
+def test_comment_themes_are_published_under_the_rule_and_never_the_text(
+    crafted_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def themed(school: dict[str, int]) -> list[object]:
+        rows = [(code, year, n, theme) for code, year, count, theme in THEMED for n in range(count)]
+        return [
+            Checkin(
+                id=10_000 + i,  # the crafted check-ins were given their ids
+                person_ref=f"{code}-{year}-{n}",
+                audience=Audience.LEARNER,
+                school_id=school[code],
+                completed_at=IN_TERM,
+                comment="a words-only marker ZZTOPSECRET",
+                theme=theme,
+            )
+            for i, (code, year, n, theme) in enumerate(rows)
+        ]
+
+    _add(crafted_url, themed)
+    lines = _lines(capsys, "themes")
+    assert not any("ZZTOPSECRET" in str(line) for line in lines)
+    direct: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for name, ref, theme in _direct_rows(
+        crafted_url,
+        "SELECT s.name, c.person_ref, c.theme FROM checkins c "
+        "JOIN schools s ON s.id = c.school_id WHERE c.theme IS NOT NULL",
+    ):
+        for code in (str(name)[-3:], ""):
+            direct[(code, None)].add(ref)
+            direct[(code, str(theme))].add(ref)
+    count, checked = "People (rounded to 5)", 0
+    for line in lines:
+        key = line["key"]
+        code = (key.get("school") and next(c for c in LAYOUT if c in line["School"])) or ""
+        people = len(direct[(code, key.get("theme"))])
+        if people < 10:
+            assert line[count] == "[c]", key
+        elif line[count] not in ("[c]", "[x]"):
+            assert int(line[count]) == _round5(people), key
+            checked += "theme" in key
+    assert checked >= 2
+    assert (
+        next(
+            line[count]
+            for line in lines
+            if line["key"].get("theme") == "bullying" and "AAA" in line["School"]
+        )
+        == "[c]"
+    )  # 4 learners
+    assert lone_withheld({tuple(sorted(line["key"].items())): line[count] for line in lines}) == []
