@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import random
+import statistics
 from decimal import Decimal
 
-from storage.aggregate import Policy, Row, Spec, Symbol, Unit, publish, publish_series
+import pytest
+
+from storage.aggregate import (
+    DisclosureInputError,
+    Policy,
+    Row,
+    Spec,
+    Symbol,
+    Unit,
+    publish,
+    publish_series,
+)
 from storage.aggregate.disclosure import round_count
 from tests.storage.aggregate.support import learners
 
@@ -270,3 +283,46 @@ def test_a_learner_in_two_year_groups_counts_once_in_the_margin() -> None:
     school_a = table.cell(school="A")
     assert school_a.count.value == 25  # 25 learners, not 13 + 13
     assert school_a.means["overall"].value == Decimal("4.9")  # (3 + 24 x 5) / 25 = 4.92
+
+
+WAITED = Spec(
+    measure="alerts",
+    tables=(("school", "ack"),),
+    unit=Unit.RECORDS,
+    values=("minutes",),
+    medians=("minutes",),
+    category="ack",
+)
+
+
+def _alerts(school: str, minutes: list[float], categories: int = 1) -> list[Row]:
+    """One alert per learner; an alert in ``categories`` rows (a median counts it once)."""
+    return [
+        Row(
+            person=f"{school}{n}",
+            school=school,
+            dims={"ack": "open" if math.isnan(m) else "done"},
+            values=(m,),
+            record=f"{school}{n}",
+        )
+        for n, m in enumerate(minutes)
+        for _ in range(categories)
+    ]
+
+
+def test_a_median_is_over_distinct_records_with_a_value_and_is_withheld_under_k() -> None:
+    a = [float(m) for m in range(1, 13)] + [math.nan] * 3  # 12 acknowledged, 3 open
+    b = [100.0] * 9 + [math.nan] * 6  # 15 alerts, 9 acknowledged: fewer than k
+    c = [5.0, 7.0, 9.0, 11.0, 13.0, 15.0, 17.0, 19.0, 21.0, 1000.0, 2000.0]
+    rows = [*_alerts("A", a, categories=2), *_alerts("B", b), *_alerts("C", c)]
+    table = publish(rows, WAITED).table("school", "ack")
+    median = {cell.key.get("school", "all"): cell.means["minutes"] for cell in table.margin()}
+    median |= {cell.key["school"]: cell.means["minutes"] for cell in table.margin("school")}
+    assert median["A"].value == Decimal("6.5")  # (6 + 7) / 2: each alert once, open ones out
+    assert median["B"].symbol is Symbol.CONFIDENTIAL  # 15 alerts shown, but 9 waits
+    assert median["C"].value == Decimal("15.0")
+    together = sorted(m for m in a + b + c if not math.isnan(m))
+    assert median["all"].value == Decimal(str(statistics.median(together))).quantize(Decimal("0.1"))
+    assert table.cell(school="B").count.value == 15
+    with pytest.raises(DisclosureInputError):  # a missing value is allowed for a median only
+        publish(_alerts("A", a), WAITED.model_copy(update={"medians": ()}))
