@@ -123,3 +123,27 @@ def test_a_school_lead_sees_their_school_and_the_authority_only(base: str) -> No
         exported = lead.get(f"/dashboard/{view}/{measure}.csv?period={TERM}&by=year_group").text
         assert "School AAA" not in exported and "School CCC" not in exported
         assert "Authority (all schools)" in exported
+
+
+@pytest.mark.parametrize(
+    ("view", "measure", "heading"),
+    [
+        ("mood", "themes", "Theme"),
+        ("safeguarding", "safeguarding", "Median minutes to acknowledge"),
+        ("safeguarding", "requests", "Requests (rounded to 5)"),
+    ],
+)
+def test_themes_median_and_requests_pages_match_their_csv_and_report(
+    base: str, settings: Settings, view: str, measure: str, heading: str
+) -> None:
+    officer = signed_in(base, "officer")
+    page = officer.get(f"/dashboard/{view}?period={TERM}").text
+    exported = officer.get(f"/dashboard/{view}/{measure}.csv?period={TERM}").text
+    rows = _page_rows(page, measure)
+    assert heading in rows[0] and rows == _csv_rows(exported)
+    reported = asyncio.run(report_text(_args(measure, "school"), settings))
+    assert _csv_rows(reported) == _csv_rows(exported)
+    welsh = officer.get(f"/dashboard/{view}?period={TERM}", headers={"accept-language": "cy"})
+    cymraeg = _page_rows(welsh.text, measure)
+    assert len(cymraeg) == len(rows) and cymraeg[0] != rows[0]  # the same table, in Welsh
+    assert [r[-2:] for r in cymraeg[1:]] == [r[-2:] for r in rows[1:]]  # the same figures
