@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.vocabulary import Audience, CodeKind, Language, SpiceWell, StaffRole
+from core.vocabulary import Audience, CodeKind, Language, RequestStatus, SpiceWell, StaffRole
+from nlu.themes import THEMES
 from storage.aggregate import PeriodKind, TermCalendar, all_periods
 from storage.models import (
     Checkin,
     CheckinAnswer,
+    ContactRequest,
     EnrolmentCode,
     MoodLog,
     Person,
@@ -35,6 +37,9 @@ CHANNEL = "synthetic"
 LEARNERS_PER_SCHOOL = 470
 STAFF_PER_SCHOOL = 25
 TAGS = ("school_work", "friends", "family", "sleep", "health", "online", "money", "bullying")
+NEEDS = ("anxiety", "friendships", "family", "exam_stress", "bullying", "low_mood")
+COMMENTED = 0.15  # share of learner check-ins with a comment (so a theme)
+ASKED = 0.03  # share of learners who asked for someone at school to get in touch
 CATEGORIES = ("self_harm", "bullying", "abuse", "suicide", "eating", "substance")
 BATCH = 5000
 
@@ -105,6 +110,7 @@ async def seed_voice(
     answers: list[dict[str, Any]] = []
     moods: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
+    requests: list[dict[str, Any]] = []
     checkin_id = await _next_id(session, Checkin.id)
     answer_id = await _next_id(session, CheckinAnswer.id)
 
@@ -142,7 +148,8 @@ async def seed_voice(
                     "audience": Audience.LEARNER,
                     "school_id": school,
                     "completed_at": moment,
-                    "comment": None,
+                    "comment": None,  # no text: a comment's theme outlives it
+                    "theme": rng.choice(THEMES) if rng.random() < COMMENTED else None,
                     "lowest_well": None,
                 }
             )
@@ -173,6 +180,23 @@ async def seed_voice(
                     "tags": tags,
                     "note": None,
                     "logged_at": moment,
+                }
+            )
+        if rng.random() < ASKED:
+            moment, _term = when()
+            taken = rng.choice((2, 6, 20, 30, 50, 80, 130, None))  # hours later, or never
+            requests.append(
+                {
+                    "learner_ref": ref,
+                    "school_id": school,
+                    "year_group": year,
+                    "need": rng.choice(NEEDS),
+                    "created_at": moment,
+                    "status": RequestStatus.OPEN if taken is None else RequestStatus.TAKEN,
+                    "channel": CHANNEL,
+                    "reply_here": True,
+                    "taken_at": None if taken is None else moment + timedelta(hours=taken),
+                    "step": 0,
                 }
             )
         if rng.random() < 0.01:
@@ -228,6 +252,7 @@ async def seed_voice(
                         "school_id": school,
                         "completed_at": moment,
                         "comment": None,
+                        "theme": None,
                         "lowest_well": rng.choice(list(SpiceWell)),
                     }
                 )
@@ -253,6 +278,8 @@ async def seed_voice(
     await _bulk(session, MoodLog, moods)
     if alerts:
         await session.execute(insert(SafeguardingAlert), alerts)
+    if requests:
+        await session.execute(insert(ContactRequest), requests)
     if session.get_bind().dialect.name == "postgresql":
         for table in ("checkins", "checkin_answers"):
             await session.execute(
@@ -270,4 +297,5 @@ async def seed_voice(
         "answers": len(answers),
         "moods": len(moods),
         "alerts": len(alerts),
+        "requests": len(requests),
     }
