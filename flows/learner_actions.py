@@ -27,6 +27,7 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
+from flows.voice_actions import save_poll, set_invitations
 
 # Needs for which crisis lines open now come first even when reached from the help menu.
 SERIOUS_NEEDS = frozenset(
@@ -228,4 +229,6 @@ LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
     signpost,
     wellbeing_tip,
     request_school_contact,
+    set_invitations,
+    save_poll,
 )

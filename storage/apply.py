@@ -24,7 +24,9 @@ from flows.effects import (
     RequestContact,
     SaveCheckin,
     SaveMood,
+    SavePollAnswers,
     SaveStaffCheckin,
+    SetInvitations,
     SetLanguage,
     SetStopped,
     UpdateAlert,
@@ -32,6 +34,7 @@ from flows.effects import (
 from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
 from storage.repo import people as repo
+from storage.repo import voice
 
 EXCERPT_CHARS = 500
 T = TypeVar("T", bound=str)
@@ -48,6 +51,8 @@ ALLOWED: Mapping[Audience, frozenset[type[Effect]]] = {
             UpdateAlert,
             RequestContact,
             EraseMyData,
+            SetInvitations,
+            SavePollAnswers,
         }
     ),
     Audience.STAFF: frozenset(
@@ -182,6 +187,10 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                             status="open",
                         )
                     )
+            case SetInvitations(on=on):
+                await voice.set_invitations(session, person=person, on=on, now=ctx.now)
+            case SavePollAnswers():
+                await voice.save_poll_answers(session, person=person, effect=effect, now=ctx.now)
             case EraseMyData():
                 await session.flush()
                 await repo.erase_person(session, ref=person.ref)

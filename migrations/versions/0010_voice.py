@@ -156,6 +156,7 @@ def upgrade() -> None:
         sa.Column("year_group", sa.Integer(), nullable=True),
         sa.Column("question_id", sa.String(length=40), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
         sa.Column("theme", sa.String(length=40), nullable=True),
         sa.Column("answered_at", storage.types.AwareDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

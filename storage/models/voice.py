@@ -115,7 +115,9 @@ class PollAnswer(Base):
     year_group: Mapped[int | None] = mapped_column(Integer, nullable=True)
     question_id: Mapped[str] = mapped_column(String(40))
     value: Mapped[str | None] = mapped_column(String(40), nullable=True)  # option id or scale value
-    theme: Mapped[str | None] = mapped_column(String(40), nullable=True)  # free text, as a theme
+    # a free-text answer is kept only until the poll closes, then replaced by its theme
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    theme: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answered_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 

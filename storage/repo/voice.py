@@ -1,0 +1,469 @@
+"""Learner voice in the database: opt-ins, schedules, calendars, polls, posts and campaign sends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.channel import Channel
+from core.vocabulary import Audience, Language
+from flows.effects import SavePollAnswers
+from storage.db import AsyncSession
+from storage.models import (
+    Announcement,
+    CampaignSend,
+    InvitationOptIn,
+    InviteSchedule,
+    Person,
+    Poll,
+    PollAnswer,
+    ReplyAddress,
+    SchoolCalendar,
+    SendStatus,
+)
+
+# ----- opt-ins and answers (effects of a learner's turn) -------------------------------------
+
+
+async def set_invitations(
+    session: AsyncSession, *, person: Person, on: bool, now: datetime
+) -> None:
+    """Opt the learner in to check-in invitations, or out (the default)."""
+    existing = await session.get(InvitationOptIn, person.ref)
+    if on and existing is None:
+        session.add(InvitationOptIn(person_ref=person.ref, opted_in_at=now))
+    elif not on and existing is not None:
+        await session.delete(existing)
+
+
+async def invitations_on(session: AsyncSession, *, ref: str) -> bool:
+    """True when the learner opted in to invitations."""
+    return await session.get(InvitationOptIn, ref) is not None
+
+
+async def save_poll_answers(
+    session: AsyncSession, *, person: Person, effect: SavePollAnswers, now: datetime
+) -> None:
+    """Store a learner's answers to a poll, once (a second go at the same poll is ignored)."""
+    if await has_answered(session, poll_id=effect.poll_id, ref=person.ref):
+        return
+    rows: list[tuple[str, str | None, str | None]] = [
+        (question, value, None) for question, value in effect.values
+    ]
+    rows += [(question, None, text) for question, text in effect.texts]
+    for question, value, text in rows:
+        session.add(
+            PollAnswer(
+                poll_id=effect.poll_id,
+                person_ref=person.ref,
+                school_id=person.school_id,
+                year_group=person.year_group,
+                question_id=question,
+                value=value,
+                text=text,
+                answered_at=now,
+            )
+        )
+
+
+async def has_answered(session: AsyncSession, *, poll_id: int, ref: str) -> bool:
+    """True when the learner already answered the poll."""
+    found = await session.scalar(
+        select(PollAnswer.id).where(PollAnswer.poll_id == poll_id, PollAnswer.person_ref == ref)
+    )
+    return found is not None
+
+
+# ----- schedules and calendars ---------------------------------------------------------------
+
+
+async def add_schedule(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    weekdays: Sequence[int],
+    at_time: str,
+    window_minutes: int,
+    year_groups: Sequence[int],
+    until: date,
+    now: datetime,
+) -> InviteSchedule:
+    """A new check-in invitation schedule for a school."""
+    schedule = InviteSchedule(
+        school_id=school_id,
+        weekdays=sorted(set(weekdays)),
+        at_time=at_time,
+        window_minutes=window_minutes,
+        year_groups=sorted(set(year_groups)),
+        until=until,
+        active=True,
+        created_at=now,
+    )
+    session.add(schedule)
+    await session.flush()
+    return schedule
+
+
+async def active_schedules(session: AsyncSession, *, on: date) -> list[InviteSchedule]:
+    """Schedules still running on ``on``."""
+    found = await session.scalars(
+        select(InviteSchedule)
+        .where(InviteSchedule.active.is_(True), InviteSchedule.until >= on)
+        .order_by(InviteSchedule.id)
+    )
+    return list(found)
+
+
+async def school_schedules(session: AsyncSession, *, school_id: int) -> list[InviteSchedule]:
+    """Every schedule of a school."""
+    found = await session.scalars(
+        select(InviteSchedule)
+        .where(InviteSchedule.school_id == school_id)
+        .order_by(InviteSchedule.id)
+    )
+    return list(found)
+
+
+async def set_school_calendar(
+    session: AsyncSession, *, school_id: int, document: dict[str, Any], source: str, now: datetime
+) -> None:
+    """Give a school its own term calendar (replacing any earlier one)."""
+    existing = await session.get(SchoolCalendar, school_id)
+    if existing is None:
+        session.add(
+            SchoolCalendar(school_id=school_id, document=document, source=source, updated_at=now)
+        )
+    else:
+        existing.document, existing.source, existing.updated_at = document, source, now
+
+
+async def school_calendar(session: AsyncSession, *, school_id: int) -> dict[str, Any] | None:
+    """A school's own calendar document, or None (the authority's default applies)."""
+    row = await session.get(SchoolCalendar, school_id)
+    return row.document if row else None
+
+
+# ----- polls -----------------------------------------------------------------------------------
+
+
+async def create_poll(
+    session: AsyncSession,
+    *,
+    definition: dict[str, Any],
+    school_ids: Sequence[int],
+    year_groups: Sequence[int],
+    opens_at: datetime,
+    closes_at: datetime,
+    min_answers: int,
+    now: datetime,
+) -> Poll:
+    """Store a validated poll."""
+    poll = Poll(
+        definition=definition,
+        school_ids=sorted(set(school_ids)),
+        year_groups=sorted(set(year_groups)),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        min_answers=min_answers,
+        created_at=now,
+    )
+    session.add(poll)
+    await session.flush()
+    return poll
+
+
+async def polls_after(session: AsyncSession, *, poll_id: int) -> list[Poll]:
+    """Polls created after ``poll_id`` (to add them to the running flows)."""
+    found = await session.scalars(select(Poll).where(Poll.id > poll_id).order_by(Poll.id))
+    return list(found)
+
+
+def poll_is_for(poll: Poll, *, school_id: int | None, year_group: int | None) -> bool:
+    """True when the poll targets this school and year group."""
+    if school_id is None or school_id not in poll.school_ids:
+        return False
+    return not poll.year_groups or year_group in poll.year_groups
+
+
+async def open_polls(session: AsyncSession, *, now: datetime) -> list[Poll]:
+    """Polls open at ``now``."""
+    found = await session.scalars(
+        select(Poll).where(Poll.opens_at <= now, Poll.closes_at > now).order_by(Poll.id)
+    )
+    return list(found)
+
+
+async def poll_to_answer(session: AsyncSession, *, person: Person, now: datetime) -> Poll | None:
+    """The oldest open poll for this learner that they have not answered yet."""
+    for poll in await open_polls(session, now=now):
+        if poll_is_for(poll, school_id=person.school_id, year_group=person.year_group):
+            if not await has_answered(session, poll_id=poll.id, ref=person.ref):
+                return poll
+    return None
+
+
+async def closed_without_results(session: AsyncSession, *, now: datetime) -> list[Poll]:
+    """Polls past their close time whose results have not been worked out."""
+    found = await session.scalars(
+        select(Poll).where(Poll.closes_at <= now, Poll.results_at.is_(None)).order_by(Poll.id)
+    )
+    return list(found)
+
+
+async def poll_answers(session: AsyncSession, *, poll_id: int) -> list[PollAnswer]:
+    """Every answer to a poll."""
+    found = await session.scalars(
+        select(PollAnswer).where(PollAnswer.poll_id == poll_id).order_by(PollAnswer.id)
+    )
+    return list(found)
+
+
+# ----- "you said, we did" --------------------------------------------------------------------
+
+
+async def post_announcement(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    text_en: str,
+    text_cy: str,
+    poll_id: int | None,
+    theme: str | None,
+    now: datetime,
+) -> Announcement:
+    """Store a school's "you said, we did" post."""
+    post = Announcement(
+        school_id=school_id,
+        text_en=text_en,
+        text_cy=text_cy,
+        poll_id=poll_id,
+        theme=theme,
+        posted_at=now,
+    )
+    session.add(post)
+    await session.flush()
+    return post
+
+
+async def announcements(
+    session: AsyncSession, *, school_id: int | None = None, limit: int = 100
+) -> list[Announcement]:
+    """Posts, newest first: one school's, or every school's (officers)."""
+    query = select(Announcement).order_by(Announcement.posted_at.desc(), Announcement.id.desc())
+    if school_id is not None:
+        query = query.where(Announcement.school_id == school_id)
+    return list(await session.scalars(query.limit(limit)))
+
+
+async def get_announcement(session: AsyncSession, *, post_id: int) -> Announcement | None:
+    """One post."""
+    return await session.get(Announcement, post_id)
+
+
+# ----- recipients and campaign sends -----------------------------------------------------------
+
+
+async def recipients(
+    session: AsyncSession,
+    *,
+    school_ids: Iterable[int],
+    year_groups: Sequence[int] = (),
+    opted_in: bool = False,
+    refs: Iterable[str] | None = None,
+) -> list[str]:
+    """Learners of these schools (and year groups) who can be reached on the learner bot and did
+    not stop messages; with ``opted_in`` only those who asked for invitations."""
+    query = (
+        select(Person.ref)
+        .join(
+            ReplyAddress,
+            and_(
+                ReplyAddress.person_ref == Person.ref,
+                ReplyAddress.channel == Channel.TELEGRAM.value,
+            ),
+        )
+        .where(
+            Person.audience == Audience.LEARNER,
+            Person.stopped.is_(False),
+            Person.school_id.in_(list(school_ids)),
+        )
+    )
+    if year_groups:
+        query = query.where(Person.year_group.in_(list(year_groups)))
+    if opted_in:
+        query = query.join(InvitationOptIn, InvitationOptIn.person_ref == Person.ref)
+    if refs is not None:
+        query = query.where(Person.ref.in_(list(refs)))
+    return list(await session.scalars(query.order_by(Person.ref)))
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    campaign: str,
+    refs: Sequence[str],
+    not_before: datetime,
+    expires_at: datetime | None = None,
+) -> int:
+    """Add one send per recipient; a (campaign, recipient) already queued is left alone.
+    Returns how many were added."""
+    if not refs:
+        return 0
+    before = await _count(session, campaign)
+    rows = [
+        {
+            "campaign": campaign,
+            "person_ref": ref,
+            "status": SendStatus.PENDING.value,
+            "not_before": not_before,
+            "expires_at": expires_at,
+            "attempts": 0,
+        }
+        for ref in refs
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), 1000):
+        statement = insert(CampaignSend).on_conflict_do_nothing(
+            index_elements=["campaign", "person_ref"]
+        )
+        await session.execute(statement, rows[start : start + 1000])
+    return await _count(session, campaign) - before
+
+
+async def _count(session: AsyncSession, campaign: str) -> int:
+    found = await session.scalar(
+        select(func.count()).select_from(CampaignSend).where(CampaignSend.campaign == campaign)
+    )
+    return int(found or 0)
+
+
+async def campaign_refs(
+    session: AsyncSession, *, campaign: str, status: SendStatus | None = None
+) -> list[str]:
+    """The recipients of a campaign (with a given status)."""
+    query = select(CampaignSend.person_ref).where(CampaignSend.campaign == campaign)
+    if status is not None:
+        query = query.where(CampaignSend.status == status)
+    return list(await session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedSend:
+    """A send a sender holds until its lease ends: where it goes and in which language."""
+
+    id: int
+    campaign: str
+    person_ref: str
+    chat_id: str
+    language: Language | None
+    school_id: int | None
+    expires_at: datetime | None
+
+
+async def claim(
+    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta
+) -> list[ClaimedSend]:
+    """Take up to ``limit`` sends that are due (or whose sender's lease ran out), oldest first.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so several senders share the queue
+    without taking the same send; SQLite serialises writers anyway.
+    """
+    due = (
+        select(CampaignSend.id)
+        .where(
+            or_(
+                and_(CampaignSend.status == SendStatus.PENDING, CampaignSend.not_before <= now),
+                and_(CampaignSend.status == SendStatus.SENDING, CampaignSend.claimed_until < now),
+            )
+        )
+        .order_by(CampaignSend.not_before, CampaignSend.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(await session.scalars(due))
+    if not ids:
+        return []
+    await session.execute(
+        update(CampaignSend)
+        .where(CampaignSend.id.in_(ids))
+        .values(
+            status=SendStatus.SENDING,
+            claimed_until=now + lease,
+            attempts=CampaignSend.attempts + 1,
+        )
+    )
+    rows = await session.execute(
+        select(
+            CampaignSend.id,
+            CampaignSend.campaign,
+            CampaignSend.person_ref,
+            ReplyAddress.chat_id,
+            Person.language,
+            Person.school_id,
+            CampaignSend.expires_at,
+            Person.stopped,
+        )
+        .join(Person, Person.ref == CampaignSend.person_ref)
+        .outerjoin(
+            ReplyAddress,
+            and_(
+                ReplyAddress.person_ref == CampaignSend.person_ref,
+                ReplyAddress.channel == Channel.TELEGRAM.value,
+            ),
+        )
+        .where(CampaignSend.id.in_(ids))
+        .order_by(CampaignSend.id)
+    )
+    claimed: list[ClaimedSend] = []
+    gone: list[int] = []
+    for send_id, campaign, ref, chat_id, language, school_id, expires, stopped in rows:
+        if chat_id is None or stopped:
+            gone.append(send_id)  # stopped (or erased their address) since it was queued
+            continue
+        claimed.append(ClaimedSend(send_id, campaign, ref, chat_id, language, school_id, expires))
+    if gone:
+        await finish(session, ids=gone, status=SendStatus.STOPPED, now=now)
+    return claimed
+
+
+async def finish(
+    session: AsyncSession, *, ids: Sequence[int], status: SendStatus, now: datetime
+) -> None:
+    """Record the end of these sends (sent, stopped or expired)."""
+    if not ids:
+        return
+    values: dict[str, Any] = {"status": status, "claimed_until": None}
+    if status is SendStatus.SENT:
+        values["sent_at"] = now
+    await session.execute(update(CampaignSend).where(CampaignSend.id.in_(ids)).values(**values))
+
+
+async def retry_later(session: AsyncSession, *, ids: Sequence[int], at: datetime) -> None:
+    """Put these sends back in the queue, due at ``at`` (after a 429 or a network failure)."""
+    if ids:
+        await session.execute(
+            update(CampaignSend)
+            .where(CampaignSend.id.in_(ids))
+            .values(status=SendStatus.PENDING, not_before=at, claimed_until=None)
+        )
+
+
+async def stop_person(session: AsyncSession, *, ref: str) -> None:
+    """The learner blocked the bot (Telegram 403): no more messages, no more invitations."""
+    await session.execute(update(Person).where(Person.ref == ref).values(stopped=True))
+    await session.execute(delete(InvitationOptIn).where(InvitationOptIn.person_ref == ref))
+
+
+async def send_counts(session: AsyncSession, *, campaign: str | None = None) -> dict[str, int]:
+    """How many sends are in each status (of one campaign, or all)."""
+    query = select(CampaignSend.status, func.count()).group_by(CampaignSend.status)
+    if campaign is not None:
+        query = query.where(CampaignSend.campaign == campaign)
+    return {SendStatus(status).value: int(n) for status, n in await session.execute(query)}
