@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -55,6 +56,15 @@ class Settings(BaseSettings):
     alert_poll_seconds: float = Field(default=10.0, gt=0)
     free_text_retention_days: int = Field(default=30, gt=0)
     suppression_k: int = Field(default=10, ge=2)
+
+    # learner voice: no invitations, polls or posts between these local times
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(7, 30)
+    invite_window_minutes: int = Field(default=120, gt=0, le=720)
+    # campaign messages per second over the learner bot, under Telegram's ~30/s broadcast limit
+    # so that replies to learners keep some room
+    campaign_rate: float = Field(default=28.0, gt=0, le=30)
+    campaign_poll_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("timezone")
     @classmethod

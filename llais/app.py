@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
+    TelegramCampaignTransport,
     build_application,
     quiet_library_loggers,
     run_bots,
@@ -26,7 +27,9 @@ from core.settings import Settings
 from core.vocabulary import Audience
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
-from flows.loader import load_flowset
+from flows.loader import FlowSet, load_flowset
+from flows.polls import MESSAGE_KEYS as poll_keys
+from flows.polls import PollFlows
 from flows.staff_actions import STAFF_ACTIONS
 from flows.staff_actions import message_keys as staff_action_keys
 from llais.alerts import AlertSender
@@ -35,7 +38,11 @@ from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
-from nlu.understand import build_understander
+from llais.voice import CampaignPlanner, CampaignSender, Transport, VoiceJob, quiet_hours
+from llais.voice.render import MESSAGE_KEYS as voice_keys
+from llais.voice.render import theme_key
+from llais.voice.results import THEMES, theme_of_intent
+from nlu.understand import Understander, build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 
@@ -49,6 +56,8 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     learner: LearnerService
     staff: StaffService
+    understander: Understander
+    clock: Clock = utcnow
 
 
 def check_messages(messages: Catalogue) -> None:
@@ -60,6 +69,7 @@ def check_messages(messages: Catalogue) -> None:
             "llais.alerts": alert_keys(),
             "the learner service": LEARNER_VOCABULARY.message_keys(),
             "the staff service": STAFF_VOCABULARY.message_keys(),
+            "llais.voice": voice_keys | poll_keys | {theme_key(t) for t in THEMES},
         }
     )
 
@@ -70,7 +80,9 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     check_messages(catalogue())
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
-    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
+    loaded = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
+    # polls are flows too, added from the database as they are created
+    flowset = FlowSet(flows=PollFlows(loaded.flows), routes=loaded.routes, sources=loaded.sources)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
     learner = LearnerService(
@@ -89,7 +101,15 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         signposter=signposter,
         clock=clock,
     )
-    return App(settings=settings, db=db, sessions=sessions, learner=learner, staff=staff)
+    return App(
+        settings=settings,
+        db=db,
+        sessions=sessions,
+        learner=learner,
+        staff=staff,
+        understander=understander,
+        clock=clock,
+    )
 
 
 @asynccontextmanager
@@ -115,6 +135,7 @@ class Bots:
     settings: Settings
     apps: list[TelegramApp]
     alert_sender: AlertSender | None
+    campaign_transport: Transport | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run every bot (polling, or webhooks) until ``stop`` is set."""
@@ -126,9 +147,12 @@ def telegram_bots(app: App) -> Bots:
     settings = app.settings
     apps: list[TelegramApp] = []
     sender: AlertSender | None = None
+    transport: Transport | None = None
     token = settings.token(Audience.LEARNER)
     if token:
-        apps.append(build_application(token, settings, app.learner, bot_kind="learner"))
+        learner = build_application(token, settings, app.learner, bot_kind="learner")
+        apps.append(learner)
+        transport = TelegramCampaignTransport(learner.bot)
     staff_token = settings.token(Audience.STAFF)
     if staff_token:
         staff = build_application(
@@ -136,7 +160,27 @@ def telegram_bots(app: App) -> Bots:
         )
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
-    return Bots(settings=settings, apps=apps, alert_sender=sender)
+    return Bots(settings=settings, apps=apps, alert_sender=sender, campaign_transport=transport)
+
+
+def voice_job(app: App, transport: Transport) -> VoiceJob:
+    """The learner-voice job: plans invitations, polls, results and posts, and sends them."""
+    settings = app.settings
+
+    async def themer(text: str) -> str:
+        understanding = await app.understander.understand(text)
+        return theme_of_intent(understanding.nlu.intent)
+
+    planner = CampaignPlanner(settings=settings, sessions=app.sessions, themer=themer)
+    sender = CampaignSender(
+        sessions=app.sessions,
+        transport=transport,
+        rate=settings.campaign_rate,
+        quiet=quiet_hours(settings),
+        tz=settings.tz,
+        clock=app.clock,
+    )
+    return VoiceJob(planner=planner, sender=sender, clock=app.clock)
 
 
 async def chat_in_terminal(

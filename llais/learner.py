@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import uuid
 
+from core.channel import Inbound, Reply
+from core.i18n import catalogue
 from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
+from flows.polls import PollDefinition, PollFlows, compile_poll, flow_id
 from flows.state import ConversationState, SafetyContext
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import LearnerPorts
 from llais.signposter import LEARNER_SIGNPOSTS
+from llais.voice.render import announcement_text
 from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
+from storage.db import AsyncSession
+from storage.models import School
+from storage.repo import voice as voice_repo
 
 LEARNER_VOCABULARY = Vocabulary(
     audience=Audience.LEARNER,
@@ -37,6 +44,44 @@ class LearnerService(DialogueService[LearnerPorts]):
 
     vocabulary = LEARNER_VOCABULARY
     ports_type = LearnerPorts
+    # commands answered here rather than by a flow file: polls are data in the database
+    VOICE_COMMANDS = frozenset({"poll", "yousaid"})
+
+    async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> LearnerPorts:
+        """The learner's ports, with any poll created since the last turn made runnable."""
+        flows = self.engine.flowset.flows
+        if isinstance(flows, PollFlows):
+            for poll in await voice_repo.polls_after(session, poll_id=flows.loaded_up_to):
+                flows.add(
+                    poll.id, compile_poll(poll.id, PollDefinition.model_validate(poll.definition))
+                )
+        return await super()._open(session, ref, inbound)
+
+    async def _command(self, turn: Turn[LearnerPorts]) -> Outcome:
+        name = turn.inbound.command.lower()
+        if name not in self.VOICE_COMMANDS or turn.ports.language is None:
+            return await super()._command(turn)
+        person = turn.ports.person
+        language = turn.language
+        if not turn.ports.enrolled:
+            return self._reply(turn, catalogue().get("voice.needs_school", language))
+        session = turn.ports.session
+        if name == "poll":
+            poll = await voice_repo.poll_to_answer(session, person=person, now=self.clock())
+            if poll is None or flow_id(poll.id) not in self.engine.flowset.flows:
+                return self._reply(turn, catalogue().get("voice.no_poll", language))
+            return await self._start(turn, flow_id(poll.id))
+        posts = await voice_repo.announcements(session, school_id=person.school_id, limit=5)
+        if not posts:
+            return self._reply(turn, catalogue().get("voice.yousaid_none", language))
+        school = await session.get(School, person.school_id)
+        texts = [catalogue().get("voice.yousaid_header", language)]
+        texts += [announcement_text(post, school, language) for post in posts]
+        return self._reply(turn, "\n\n".join(texts))
+
+    @staticmethod
+    def _reply(turn: Turn[LearnerPorts], text: str) -> Outcome:
+        return Outcome([Reply(text)], [], turn.state, turn.language)
 
     async def _concern(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding

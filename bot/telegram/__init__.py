@@ -7,6 +7,7 @@ or webhooks when ``telegram_webhook_url`` is set) inside the caller's event loop
 
 from bot.telegram.alerts import TelegramAlertSender
 from bot.telegram.application import BOT_KIND, TelegramApp, build_application
+from bot.telegram.campaign import TelegramCampaignTransport
 from bot.telegram.logs import DATA_LOGGERS, LIBRARY_LOGGERS, REDACT, quiet_library_loggers
 from bot.telegram.runner import run_bots, run_polling_until, run_webhook_until, webhook_secret
 
@@ -17,6 +18,7 @@ __all__ = [
     "REDACT",
     "TelegramAlertSender",
     "TelegramApp",
+    "TelegramCampaignTransport",
     "build_application",
     "quiet_library_loggers",
     "run_bots",

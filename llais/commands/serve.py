@@ -21,9 +21,10 @@ from typing import Any
 
 from core.settings import Settings
 from llais.alerts import AlertDispatcher, add_dispatch_job
-from llais.app import running_app, telegram_bots
+from llais.app import running_app, telegram_bots, voice_job
 from llais.housekeeping import add_retention_job
 from llais.scheduler import STOP_GRACE, JobScheduler
+from llais.voice import add_voice_job
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        if bots.campaign_transport is not None:
+            job = voice_job(app, bots.campaign_transport)
+            add_voice_job(scheduler, job, every_seconds=settings.campaign_poll_seconds)
         scheduler.start()
         bots_stop = asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")

@@ -1,0 +1,223 @@
+"""Send queued campaign messages: under the broadcast limit, one per second per chat, backing off
+on 429, and recording each send as soon as it went, so a restart carries on where it stopped.
+
+Campaigns go over the learner bot; safeguarding alerts go over the staff bot (its own token and
+its own Telegram limits) from their own job, so a campaign never queues in front of an alert, and
+``campaign_rate`` stays below Telegram's ~30/s so replies to learners keep some room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta, tzinfo
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.clock import Clock, utcnow
+from core.errors import LlaisError
+from llais.voice.render import SendRenderer
+from llais.voice.windows import QuietHours
+from storage.db import AsyncSession
+from storage.models import SendStatus
+from storage.repo import voice as repo
+from storage.repo.voice import ClaimedSend
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=120)  # a claimed send comes back to the queue after this
+MAX_TRIES_IN_PLACE = 5  # 429s retried in place before the send goes back to the queue
+NETWORK_BACKOFF = 5.0  # seconds before a send that failed on the network is tried again
+
+
+class Blocked(LlaisError):
+    """The learner blocked the bot (Telegram 403): stop messaging them."""
+
+
+class Undeliverable(LlaisError):
+    """The chat cannot be reached (e.g. it no longer exists): drop this send."""
+
+
+class RetryLater(LlaisError):
+    """Too many requests (429) or a network failure: try again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Transport(Protocol):
+    """Sends one text to one chat; raises Blocked, Undeliverable or RetryLater."""
+
+    async def send_text(self, chat_id: str, text: str) -> None: ...
+
+
+@dataclass
+class SendReport:
+    """What one drain did."""
+
+    sent: int = 0
+    stopped: int = 0
+    expired: int = 0
+    retried: int = 0  # 429s and network failures
+    by_campaign: dict[str, int] = field(default_factory=dict)
+
+
+class Pacer:
+    """At most ``rate`` sends per second overall and one per second per chat; a 429 pauses all."""
+
+    def __init__(self, rate: float, per_chat: float = 1.0) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat = per_chat
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._last_by_chat: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def wait(self, chat_id: str) -> None:
+        """Wait for this chat's turn."""
+        async with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next, self._paused_until)
+            last = self._last_by_chat.get(chat_id)
+            if last is not None:
+                slot = max(slot, last + self.per_chat)
+            self._next = slot + self.interval
+            self._last_by_chat[chat_id] = slot
+        delay = slot - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram asked us to wait: nobody sends until then."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+class CampaignSender:
+    """Drains the campaign queue through a transport."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        transport: Transport,
+        rate: float,
+        quiet: QuietHours,
+        tz: tzinfo,
+        clock: Clock = utcnow,
+        concurrency: int = 16,
+    ) -> None:
+        self.sessions = sessions
+        self.transport = transport
+        self.pacer = Pacer(rate)
+        self.quiet = quiet
+        self.tz = tz
+        self.clock = clock
+        self.concurrency = concurrency
+        self.batch = max(concurrency, int(rate * 2))
+        self.renderer = SendRenderer()
+
+    async def drain(self, stop: asyncio.Event | None = None) -> SendReport:
+        """Send everything due, until the queue has nothing due or ``stop`` is set; sends in
+        flight when ``stop`` is set finish and are recorded."""
+        report = SendReport()
+        slots = asyncio.Semaphore(self.concurrency)
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while stop is None or not stop.is_set():
+                async with self.sessions() as session, session.begin():
+                    claimed = await repo.claim(
+                        session, now=self.clock(), limit=self.batch, lease=LEASE
+                    )
+                    ready = await self._ready(session, claimed, report)
+                if not claimed:
+                    break
+                for send, text in ready:
+                    await slots.acquire()
+                    if stop is not None and stop.is_set():
+                        slots.release()
+                        await self._release([send.id])
+                        continue
+                    task = asyncio.create_task(self._send(send, text, report, slots))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+        finally:
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+        return report
+
+    async def _ready(
+        self, session: AsyncSession, claimed: list[ClaimedSend], report: SendReport
+    ) -> list[tuple[ClaimedSend, str]]:
+        """The claimed sends that may go now, with their text; the others are put off."""
+        now = self.clock()
+        if self.quiet.contains(now.astimezone(self.tz).time().replace(tzinfo=None)):
+            resume = self.quiet.next_end(now, self.tz)
+            late = [s.id for s in claimed if s.expires_at and s.expires_at <= resume]
+            await repo.finish(session, ids=late, status=SendStatus.EXPIRED, now=now)
+            await repo.retry_later(
+                session, ids=[s.id for s in claimed if s.id not in late], at=resume
+            )
+            report.expired += len(late)
+            return []
+        ready: list[tuple[ClaimedSend, str]] = []
+        dropped: list[int] = []
+        for send in claimed:
+            text = None
+            if send.expires_at is None or send.expires_at > now:
+                text = await self.renderer.render(session, send)
+            if text is None:
+                dropped.append(send.id)
+            else:
+                ready.append((send, text))
+        await repo.finish(session, ids=dropped, status=SendStatus.EXPIRED, now=now)
+        report.expired += len(dropped)
+        return ready
+
+    async def _send(
+        self, send: ClaimedSend, text: str, report: SendReport, slots: asyncio.Semaphore
+    ) -> None:
+        try:
+            for _ in range(MAX_TRIES_IN_PLACE):
+                await self.pacer.wait(send.chat_id)
+                try:
+                    await self.transport.send_text(send.chat_id, text)
+                except RetryLater as exc:
+                    report.retried += 1
+                    self.pacer.pause(exc.seconds)
+                    continue
+                except Blocked:
+                    await self._record(send, SendStatus.STOPPED, blocked=True)
+                    report.stopped += 1
+                    return
+                except Undeliverable:
+                    await self._record(send, SendStatus.STOPPED)
+                    report.stopped += 1
+                    return
+                await self._record(send, SendStatus.SENT)
+                report.sent += 1
+                kind = send.campaign.partition(":")[0]
+                report.by_campaign[kind] = report.by_campaign.get(kind, 0) + 1
+                return
+            await self._release([send.id], after=NETWORK_BACKOFF)
+        except Exception as exc:
+            log.error("campaign send failed: %s", type(exc).__name__)
+            await self._release([send.id], after=NETWORK_BACKOFF)
+        finally:
+            slots.release()
+
+    async def _record(
+        self, send: ClaimedSend, status: SendStatus, *, blocked: bool = False
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            await repo.finish(session, ids=[send.id], status=status, now=self.clock())
+            if blocked:
+                await repo.stop_person(session, ref=send.person_ref)
+
+    async def _release(self, ids: list[int], *, after: float = 0.0) -> None:
+        async with self.sessions() as session, session.begin():
+            at = self.clock() + timedelta(seconds=after)
+            await repo.retry_later(session, ids=ids, at=at)
