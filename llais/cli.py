@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "llais.commands.serve",
     "llais.commands.school",
     "llais.commands.directory",
+    "llais.commands.voice",
     "nlu.cli",
 )
 
