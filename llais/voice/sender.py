@@ -118,12 +118,13 @@ class CampaignSender:
         self.clock = clock
         self.concurrency = concurrency
         self.batch = max(concurrency, int(rate * 2))
-        self.renderer = SendRenderer()
+        self.renderer = SendRenderer()  # new for each drain: a poll's results come later
 
     async def drain(self, stop: asyncio.Event | None = None) -> SendReport:
         """Send everything due, until the queue has nothing due or ``stop`` is set; sends in
         flight when ``stop`` is set finish and are recorded."""
         report = SendReport()
+        self.renderer = SendRenderer()
         slots = asyncio.Semaphore(self.concurrency)
         running: set[asyncio.Task[None]] = set()
         try:
