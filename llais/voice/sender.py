@@ -28,7 +28,7 @@ from storage.repo.voice import ClaimedSend
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=120)  # a claimed send comes back to the queue after this
+LEASE = timedelta(seconds=30)  # a claimed send comes back to the queue after this
 MAX_TRIES_IN_PLACE = 5  # 429s retried in place before the send goes back to the queue
 NETWORK_BACKOFF = 5.0  # seconds before a send that failed on the network is tried again
 
