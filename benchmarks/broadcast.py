@@ -1,4 +1,4 @@
-"""Benchmark: one invitation to 14,000 learners through the campaign queue and the real
+"""Benchmark: one invitation to 14,000 learners through the outbox's campaign lane and the real
 python-telegram-bot, against the Bot API double with Telegram's limits simulated (30 messages/s
 overall, one per second per chat, 429 with retry_after beyond them).
 
@@ -59,7 +59,7 @@ async def prepare(url: str, learners: int) -> None:
     finally:
         await engine.dispose()
     if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).unlink(missing_ok=True)
+        await asyncio.to_thread(Path(url.split("///", 1)[1]).unlink, missing_ok=True)
     await upgrade_async(url)
     engine = make_engine(url)
     now = datetime.now(UTC)
@@ -98,7 +98,14 @@ async def prepare(url: str, learners: int) -> None:
                     insert(InvitationOptIn),
                     [{"person_ref": ref, "opted_in_at": now} for ref in refs[chunk]],
                 )
-            queued = await repo.enqueue(session, campaign=CAMPAIGN, refs=refs, not_before=now)
+            queued = await repo.enqueue(
+                session,
+                campaign=CAMPAIGN,
+                refs=refs,
+                message_key="voice.invitation",
+                params={},
+                now=now,
+            )
             assert queued == learners
     finally:
         await engine.dispose()
@@ -137,9 +144,7 @@ def spawn(args: argparse.Namespace, double: BotApiDouble) -> subprocess.Popen[by
 
 async def wait_exit(process: subprocess.Popen[bytes]) -> int:
     """Wait for a child without blocking the double's event loop."""
-    while process.poll() is None:
-        await asyncio.sleep(0.2)
-    return process.returncode
+    return await asyncio.to_thread(process.wait)
 
 
 async def remaining(url: str) -> dict[str, int]:
@@ -170,7 +175,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         while True:
             await wait_exit(process)
             counts = await remaining(args.database_url)
-            if counts.get("pending", 0) + counts.get("sending", 0) == 0:
+            if counts.get("pending", 0) == 0:
                 break
             # sends claimed by a killed process come back when their lease ends
             await asyncio.sleep(1.0)

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     # how often the staff bot delivers new alerts and escalates unacknowledged ones
     alert_poll_seconds: float = Field(default=10.0, gt=0)
     free_text_retention_days: int = Field(default=30, gt=0)
+    # wrong enrolment or invitation codes in a row before codes are refused for a while
+    code_attempts: int = Field(default=5, ge=1)
+    code_block_minutes: int = Field(default=15, gt=0)
+    # a learner's request not taken within this many school days is re-sent, and goes to the DSL
+    request_window_school_days: int = Field(default=2, ge=1)
+    # school hours (local time, Monday to Friday): alerts outside them show the out-of-hours route
+    school_day_start: str = "08:30"
+    school_day_end: str = "15:30"
+    # how often the outbox job sends due messages and routes requests
+    outbox_poll_seconds: float = Field(default=5.0, gt=0)
     suppression_k: int = Field(default=10, ge=2)
 
     # learner voice: no invitations, polls or posts between these local times

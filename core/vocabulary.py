@@ -134,6 +134,11 @@ class StaffRole(StrEnum):
         """Whether safeguarding alerts are delivered to this role (so a chat id is kept)."""
         return self in ALERT_ROLES
 
+    @property
+    def keeps_address(self) -> bool:
+        """Whether Llais keeps this role's chat id: alerts or learners' requests reach them."""
+        return self in ALERT_ROLES or self is StaffRole.WELLBEING_LEAD
+
 
 ALERT_ROLES: frozenset[StaffRole] = frozenset(
     {StaffRole.DSL, StaffRole.DEPUTY_DSL, StaffRole.AUTHORITY}
@@ -167,10 +172,75 @@ class CodeKind(StrEnum):
 
 
 class AlertStatus(StrEnum):
-    """Where a safeguarding alert is in its lifecycle."""
+    """Where a safeguarding alert is in its lifecycle: new (open) -> acknowledged -> action taken
+    or referred -> closed (with a reason)."""
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
+    ACTION_TAKEN = "action_taken"
+    REFERRED = "referred"
+    CLOSED = "closed"
+
+
+class AlertEventKind(StrEnum):
+    """One entry in an alert's append-only chronology."""
+
+    ACKNOWLEDGED = "acknowledged"
+    ACTION_TAKEN = "action_taken"
+    REFERRED = "referred"
+    NOTE = "note"
+    CLOSED = "closed"
+    MESSAGE = "message"  # a safeguarding lead wrote to the learner through Llais
+    ANSWER = "answer"  # the learner answered
+
+
+class Referral(StrEnum):
+    """Where a safeguarding lead referred a concern."""
+
+    CHILDRENS_SERVICES = "childrens_services"
+    POLICE = "police"
+    CAMHS = "camhs"
+    OTHER = "other"
+
+
+class CloseReason(StrEnum):
+    """Why an alert was closed."""
+
+    RESOLVED = "resolved"
+    HANDED_ON = "handed_on"  # another agency now leads
+    NO_FURTHER_ACTION = "no_further_action"
+    OTHER = "other"
+
+
+class RequestStatus(StrEnum):
+    """A learner's request to talk to someone at school."""
+
+    OPEN = "open"
+    TAKEN = "taken"
+    CLOSED = "closed"
+
+
+class MessageDirection(StrEnum):
+    """Which way a message between school and learner went."""
+
+    TO_LEARNER = "to_learner"
+    TO_STAFF = "to_staff"
+
+
+class OutboxPriority(IntEnum):
+    """Which outbox messages leave first when many are due (lower goes first)."""
+
+    ALERT = 0  # safeguarding: alerts, the authority told an alert reached nobody
+    REPLY = 1  # a person answering a person: staff replies, requests taken, answers
+    CAMPAIGN = 2  # messages nobody wrote in answer to (polls, campaigns)
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox message is: waiting (or being retried), sent, or given up on."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class SafeNow(StrEnum):

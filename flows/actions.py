@@ -64,11 +64,31 @@ class PersonView(Protocol):
     @property
     def age(self) -> int | None: ...
 
+    @property
+    def code_attempts_left(self) -> int:
+        """Wrong codes this person may still type before codes are refused for a while."""
+        ...
+
+    @property
+    def school_id(self) -> int | None: ...
+
+    @property
+    def year_group(self) -> int | None: ...
+
 
 class Codes(Protocol):
     """Enrolment codes."""
 
     async def lookup_code(self, code: str) -> CodeInfo | None: ...
+
+
+class CodeHolder(Codes, PersonView, Protocol):
+    """Codes, and the person typing them (how many wrong ones they may still type)."""
+
+    @property
+    def code_block_minutes(self) -> int:
+        """How long codes are refused after too many wrong ones."""
+        ...
 
 
 class Records(Protocol):
@@ -100,11 +120,11 @@ class Signposts(Protocol):
     def wellbeing_tip(self, language: Language, at: datetime) -> str: ...
 
 
-class LearnerCapabilities(PersonView, Codes, Records, Streaks, Signposts, Protocol):
+class LearnerCapabilities(CodeHolder, Records, Streaks, Signposts, Protocol):
     """Everything a learner's actions may ask."""
 
 
-class StaffCapabilities(PersonView, Codes, Records, Signposts, Protocol):
+class StaffCapabilities(CodeHolder, Records, Signposts, Protocol):
     """Everything a member of staff's actions may ask (no streaks)."""
 
 

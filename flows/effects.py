@@ -19,6 +19,11 @@ class Enrol:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeRefused:
+    """A wrong (or spent, or expired) code was typed: count it towards the attempt limit."""
+
+
+@dataclass(frozen=True, slots=True)
 class CheckinItem:
     domain: str
     item_id: str
@@ -72,9 +77,21 @@ class UpdateAlert:
 
 @dataclass(frozen=True, slots=True)
 class RequestContact:
-    """A non-urgent request for the school's wellbeing lead to get in touch."""
+    """A non-urgent request for the school's wellbeing lead to get in touch: with a first name
+    and form to be found by, or ``reply_here`` (through Llais)."""
 
     need: str | None
+    first_name: str | None = None
+    form: str | None = None
+    reply_here: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSchool:
+    """The learner's answer to a message from school (a request's or an alert's)."""
+
+    thread: str  # "r:<request id>" or "a:<alert id>"
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +100,23 @@ class LinkStaffRole:
 
     school_id: int | None
     role: StaffRole
+    code: str | None = None  # the invitation to spend
+
+
+@dataclass(frozen=True, slots=True)
+class SendToLearner:
+    """A member of staff's message to a learner, through Llais (request or alert thread)."""
+
+    thread: str  # "r:<request id>" or "a:<alert id>"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddAlertNote:
+    """A note in an alert's append-only chronology."""
+
+    alert_id: str
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +147,8 @@ class SavePollAnswers:
 Effect = (
     SetLanguage
     | Enrol
+    | CodeRefused
+    | AnswerSchool
     | SaveCheckin
     | SaveMood
     | EraseMyData
@@ -121,6 +157,8 @@ Effect = (
     | UpdateAlert
     | RequestContact
     | LinkStaffRole
+    | SendToLearner
+    | AddAlertNote
     | SaveStaffCheckin
     | SetInvitations
     | SavePollAnswers

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from core.channel import Reply
 from core.i18n import catalogue
@@ -103,9 +104,10 @@ class Engine(Generic[P]):
         *,
         safety: SafetyContext | None = None,
         interrupt: bool = False,
+        data: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Start ``flow_id`` (a safety flow with the concern it answers); with ``interrupt`` the
-        running flow is kept to resume afterwards."""
+        """Start ``flow_id`` (a safety flow with the concern it answers, or with ``data`` the
+        flow starts from); with ``interrupt`` the running flow is kept to resume afterwards."""
         turn = self._turn(state, given)
         current = turn.state.current
         if interrupt and current is not None:
@@ -113,7 +115,7 @@ class Engine(Generic[P]):
         elif not interrupt:
             turn.state.interrupted.clear()
         start = self.flowset.flow(flow_id).start
-        turn.state.current = Frame(flow=flow_id, step=start, safety=safety)
+        turn.state.current = Frame(flow=flow_id, step=start, safety=safety, data=dict(data or {}))
         await self._run(turn)
         return self._outcome(turn)
 

@@ -8,7 +8,7 @@ from flows.actions import (
     ActionCall,
     ActionFn,
     ActionResult,
-    Codes,
+    CodeHolder,
     LearnerCapabilities,
     PersonView,
     Records,
@@ -17,6 +17,8 @@ from flows.actions import (
     registry,
 )
 from flows.effects import (
+    AnswerSchool,
+    CodeRefused,
     Effect,
     Enrol,
     EraseMyData,
@@ -53,16 +55,52 @@ async def set_language(call: ActionCall[object]) -> ActionResult:
     return ActionResult("ok", [SetLanguage(language)], language=language)
 
 
-async def enrol(call: ActionCall[Codes]) -> ActionResult:
+async def enrol(call: ActionCall[CodeHolder]) -> ActionResult:
     """Check the typed enrolment code and link the learner to that school and year group."""
     typed = call.data.pop("code", None)
     if not typed:
         return ActionResult("skipped")
+    if code_blocked(call):
+        return ActionResult("too_many")
     info = await call.ports.lookup_code(str(typed))
     if info is None or info.kind is not CodeKind.LEARNER:
-        return ActionResult("invalid")
+        return refused(call)
     call.data["school_name"] = info.school_name
     call.data["year_group"] = info.year_group if info.year_group is not None else "?"
+    return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
+
+
+def refused(call: ActionCall[CodeHolder]) -> ActionResult:
+    """A wrong code: counted; the last one allowed says codes are refused for a while."""
+    last = call.ports.code_attempts_left <= 1
+    return ActionResult("too_many" if last else "invalid", [CodeRefused()])
+
+
+def code_blocked(call: ActionCall[CodeHolder]) -> bool:
+    call.data["minutes"] = call.ports.code_block_minutes
+    return call.ports.code_attempts_left <= 0
+
+
+async def check_move(call: ActionCall[CodeHolder]) -> ActionResult:
+    """``/start CODE`` from an enrolled learner: which school and year the code moves them to."""
+    typed = str(call.data.get("code") or "")
+    if code_blocked(call):
+        return ActionResult("too_many")
+    info = await call.ports.lookup_code(typed)
+    if info is None or info.kind is not CodeKind.LEARNER:
+        call.data.pop("code", None)
+        return refused(call)
+    call.data["school_name"] = info.school_name
+    call.data["year_group"] = info.year_group if info.year_group is not None else "?"
+    same = info.school_id == call.ports.school_id and info.year_group == call.ports.year_group
+    return ActionResult("same" if same else "ok")
+
+
+async def move_school(call: ActionCall[CodeHolder]) -> ActionResult:
+    """Move the learner to the school and year of the code they confirmed."""
+    info = await call.ports.lookup_code(str(call.data.pop("code", "")))
+    if info is None or info.kind is not CodeKind.LEARNER:
+        return ActionResult("invalid")
     return ActionResult("ok", [Enrol(info.school_id, info.year_group)])
 
 
@@ -201,16 +239,37 @@ async def wellbeing_tip(call: ActionCall[Signposts]) -> ActionResult:
 
 
 async def request_school_contact(call: ActionCall[PersonView]) -> ActionResult:
-    """A non-urgent request for the school's wellbeing lead to get in touch."""
+    """A non-urgent request for the school's wellbeing lead to get in touch, with how the
+    learner wants to be found (a first name and form, or a reply here)."""
     if not call.ports.enrolled:
         return ActionResult("no_school")
-    return ActionResult("ok", [RequestContact(need=call.data.get("need"))])
+    by_name = call.data.get("found_by") == "name"
+    first_name = (str(call.data.pop("first_name", "") or "").strip() or None) if by_name else None
+    form = (str(call.data.pop("form", "") or "").strip() or None) if by_name else None
+    request = RequestContact(
+        need=call.data.get("need"),
+        first_name=first_name,
+        form=form,
+        reply_here=not (first_name or form),
+    )
+    return ActionResult("ok", [request])
+
+
+async def answer_school(call: ActionCall[object]) -> ActionResult:
+    """Pass the learner's answer on to the member of staff who wrote to them."""
+    answer = str(call.data.pop("answer", "") or "").strip()
+    thread = str(call.data.get("thread") or "")
+    if not answer or not thread:
+        return ActionResult("skipped")
+    return ActionResult("ok", [AnswerSchool(thread, answer)])
 
 
 LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
     is_returning,
     set_language,
     enrol,
+    check_move,
+    move_school,
     require_school,
     save_checkin,
     save_mood,
@@ -231,4 +290,5 @@ LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
     request_school_contact,
     set_invitations,
     save_poll,
+    answer_school,
 )

@@ -12,14 +12,21 @@ from flows.actions import (
     ActionCall,
     ActionFn,
     ActionResult,
-    Codes,
+    CodeHolder,
     PersonView,
     Records,
     Signposts,
     StaffCapabilities,
     registry,
 )
-from flows.effects import CheckinItem, LinkStaffRole, SaveStaffCheckin, SetStopped
+from flows.effects import (
+    AddAlertNote,
+    CheckinItem,
+    LinkStaffRole,
+    SaveStaffCheckin,
+    SendToLearner,
+    SetStopped,
+)
 
 MONEY_DOMAIN = "financial"  # the CARI pillar whose low rating adds money advice
 
@@ -37,18 +44,38 @@ async def staff_is_returning(call: ActionCall[PersonView]) -> ActionResult:
     return ActionResult("returning" if call.ports.language else "new", [SetStopped(False)])
 
 
-async def link_code(call: ActionCall[Codes]) -> ActionResult:
+async def link_code(call: ActionCall[CodeHolder]) -> ActionResult:
     """Check a staff role's code and link the account to it; the outcome is the role."""
     typed = call.data.pop("code", None)
     if not typed:
         return ActionResult("skipped")
+    if shared.code_blocked(call):
+        return ActionResult("too_many")
     info = await call.ports.lookup_code(str(typed))
     role = info.kind.staff_role if info is not None else None
     if info is None or role is None:
-        return ActionResult("invalid")
+        return shared.refused(call)
     call.data["school_name"] = info.school_name
     school_id = None if role is StaffRole.AUTHORITY else info.school_id
-    return ActionResult(role.value, [LinkStaffRole(school_id, role)])
+    return ActionResult(role.value, [LinkStaffRole(school_id, role, code=info.code)])
+
+
+async def send_to_learner(call: ActionCall[object]) -> ActionResult:
+    """Send the typed message to the learner of the request or alert, through Llais."""
+    text = str(call.data.pop("message", "") or "").strip()
+    thread = str(call.data.get("thread") or "")
+    if not text or not thread:
+        return ActionResult("skipped")
+    return ActionResult("ok", [SendToLearner(thread, text)])
+
+
+async def add_alert_note(call: ActionCall[object]) -> ActionResult:
+    """Add the typed note to the alert's chronology."""
+    note = str(call.data.pop("note", "") or "").strip()
+    alert_id = str(call.data.get("alert_id") or "")
+    if not note or not alert_id:
+        return ActionResult("skipped")
+    return ActionResult("ok", [AddAlertNote(alert_id, note)])
 
 
 async def save_staff_checkin(call: ActionCall[object]) -> ActionResult:
@@ -100,6 +127,8 @@ async def load_staff_data(call: ActionCall[Records]) -> ActionResult:
 STAFF_ACTIONS: dict[str, ActionFn[StaffCapabilities]] = registry(
     staff_is_returning,
     link_code,
+    send_to_learner,
+    add_alert_note,
     save_staff_checkin,
     well_tip,
     staff_support_after_checkin,

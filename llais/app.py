@@ -15,6 +15,7 @@ from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
     TelegramCampaignTransport,
+    TelegramSender,
     build_application,
     quiet_library_loggers,
     run_bots,
@@ -34,8 +35,11 @@ from flows.staff_actions import STAFF_ACTIONS
 from flows.staff_actions import message_keys as staff_action_keys
 from llais.alerts import AlertSender
 from llais.alerts import message_keys as alert_keys
+from llais.alerts.lifecycle import message_keys as lifecycle_keys
 from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
+from llais.outbox import ChannelSender
+from llais.requests import message_keys as request_keys
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
 from llais.voice import CampaignPlanner, CampaignSender, Transport, VoiceJob, quiet_hours
@@ -67,6 +71,8 @@ def check_messages(messages: Catalogue) -> None:
             "signposting": signposting_keys(),
             "flows.staff_actions": staff_action_keys(),
             "llais.alerts": alert_keys(),
+            "llais.alerts.lifecycle": lifecycle_keys(),
+            "llais.requests": request_keys(),
             "the learner service": LEARNER_VOCABULARY.message_keys(),
             "the staff service": STAFF_VOCABULARY.message_keys(),
             "llais.voice": voice_keys | poll_keys | {theme_key(t) for t in THEMES},
@@ -135,7 +141,8 @@ class Bots:
     settings: Settings
     apps: list[TelegramApp]
     alert_sender: AlertSender | None
-    campaign_transport: Transport | None = None
+    senders: dict[str, ChannelSender]  # the outbox's sender for each bot's channel
+    campaign_transport: Transport | None = None  # the outbox's campaign lane (learner bot)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run every bot (polling, or webhooks) until ``stop`` is set."""
@@ -148,11 +155,13 @@ def telegram_bots(app: App) -> Bots:
     apps: list[TelegramApp] = []
     sender: AlertSender | None = None
     transport: Transport | None = None
+    senders: dict[str, ChannelSender] = {}
     token = settings.token(Audience.LEARNER)
     if token:
         learner = build_application(token, settings, app.learner, bot_kind="learner")
         apps.append(learner)
         transport = TelegramCampaignTransport(learner.bot)
+        senders[Channel.TELEGRAM] = TelegramSender(learner.bot)
     staff_token = settings.token(Audience.STAFF)
     if staff_token:
         staff = build_application(
@@ -160,7 +169,14 @@ def telegram_bots(app: App) -> Bots:
         )
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
-    return Bots(settings=settings, apps=apps, alert_sender=sender, campaign_transport=transport)
+        senders[Channel.STAFF_TELEGRAM] = TelegramSender(staff.bot)
+    return Bots(
+        settings=settings,
+        apps=apps,
+        alert_sender=sender,
+        senders=senders,
+        campaign_transport=transport,
+    )
 
 
 def voice_job(app: App, transport: Transport) -> VoiceJob:

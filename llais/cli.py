@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "llais.commands.chat",
     "llais.commands.serve",
     "llais.commands.school",
+    "llais.commands.staff",
     "llais.commands.directory",
     "llais.commands.voice",
     "nlu.cli",

@@ -136,6 +136,9 @@ class DialogueService(ABC, Generic[PortsT]):
             policy=self.vocabulary.signposts,
             retention_days=self.settings.free_text_retention_days,
             checkins=await people.checkin_count(session, ref=ref),
+            now=self.clock(),
+            code_attempts=self.settings.code_attempts,
+            code_block_minutes=self.settings.code_block_minutes,
         )
 
     async def _persist(self, session: AsyncSession, turn: Turn[PortsT], outcome: Outcome) -> bool:
@@ -228,10 +231,11 @@ class DialogueService(ABC, Generic[PortsT]):
         *,
         interrupt: bool = False,
         safety: SafetyContext | None = None,
+        data: dict[str, Any] | None = None,
     ) -> Outcome:
         given = self._given(turn)
         return await self.engine.start(
-            turn.state, flow_id, given, safety=safety, interrupt=interrupt
+            turn.state, flow_id, given, safety=safety, interrupt=interrupt, data=data
         )
 
     def _message(self, name: str, language: Language) -> Reply:

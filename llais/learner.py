@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from core.channel import Inbound, Reply
+from core.channel import Inbound, InboundKind, Reply
 from core.i18n import catalogue
 from core.vocabulary import Audience, RiskLevel
 from flows.effects import RaiseAlert, UpdateAlert
@@ -26,6 +26,8 @@ from nlu.understand import Understanding
 from storage.db import AsyncSession
 from storage.models import School
 from storage.repo import voice as voice_repo
+
+ANSWER_PREFIX = "answer:"
 
 LEARNER_VOCABULARY = Vocabulary(
     audience=Audience.LEARNER,
@@ -82,6 +84,21 @@ class LearnerService(DialogueService[LearnerPorts]):
     @staticmethod
     def _reply(turn: Turn[LearnerPorts], text: str) -> Outcome:
         return Outcome([Reply(text)], [], turn.state, turn.language)
+
+    async def _decide(
+        self, turn: Turn[LearnerPorts], text: str, understanding: Understanding | None
+    ) -> Outcome:
+        """ "Answer" under a message from school, and ``/start CODE`` to move school or year."""
+        inbound = turn.inbound
+        if understanding is None or not understanding.risk.is_concern:
+            if inbound.kind is InboundKind.CHOICE and inbound.choice.startswith(ANSWER_PREFIX):
+                thread = inbound.choice.removeprefix(ANSWER_PREFIX)
+                return await self._start(turn, "answer_school", data={"thread": thread})
+            code = text.strip()
+            start = inbound.kind is InboundKind.COMMAND and inbound.command.lower() == "start"
+            if start and code and turn.ports.language is not None:
+                return await self._start(turn, "change_school", data={"code": code[:40]})
+        return await super()._decide(turn, text, understanding)
 
     async def _concern(
         self, turn: Turn[LearnerPorts], text: str, understanding: Understanding

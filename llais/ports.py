@@ -33,6 +33,24 @@ class PersonPorts:
     policy: SignpostPolicy
     retention_days: int
     checkins: int
+    now: datetime | None = None
+    code_attempts: int = 5
+    code_block_minutes: int = 15
+
+    @property
+    def code_attempts_left(self) -> int:
+        blocked = self.person.code_blocked_until
+        if blocked is not None and self.now is not None and blocked > self.now:
+            return 0
+        return max(self.code_attempts - (self.person.code_failures or 0), 0)
+
+    @property
+    def school_id(self) -> int | None:
+        return self.person.school_id
+
+    @property
+    def year_group(self) -> int | None:
+        return self.person.year_group
 
     @property
     def language(self) -> Language | None:
@@ -52,7 +70,9 @@ class PersonPorts:
         return None if year is None else year + YEAR7_AGE - 7
 
     async def lookup_code(self, code: str) -> CodeInfo | None:
-        found = await schools_repo.lookup_code(self.session, code=code)
+        found = await schools_repo.lookup_code(
+            self.session, code=code, by=self.person.ref, now=self.now
+        )
         if found is None:
             return None
         enrolment, school = found

@@ -7,6 +7,7 @@ staff's own message never raises a learner's safeguarding alert.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +15,11 @@ from typing import TypeVar
 
 from core.errors import LlaisError
 from core.settings import Settings
-from core.vocabulary import AlertStatus, Audience
+from core.vocabulary import AlertEventKind, AlertStatus, Audience, RequestStatus
 from flows.effects import (
+    AddAlertNote,
+    AnswerSchool,
+    CodeRefused,
     Effect,
     Enrol,
     EraseMyData,
@@ -26,6 +30,7 @@ from flows.effects import (
     SaveMood,
     SavePollAnswers,
     SaveStaffCheckin,
+    SendToLearner,
     SetInvitations,
     SetLanguage,
     SetStopped,
@@ -33,8 +38,10 @@ from flows.effects import (
 )
 from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
+from storage.repo import alert_events, schools, threads, voice
 from storage.repo import people as repo
-from storage.repo import voice
+
+log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 500
 T = TypeVar("T", bound=str)
@@ -50,13 +57,24 @@ ALLOWED: Mapping[Audience, frozenset[type[Effect]]] = {
             RaiseAlert,
             UpdateAlert,
             RequestContact,
+            AnswerSchool,
+            CodeRefused,
             EraseMyData,
             SetInvitations,
             SavePollAnswers,
         }
     ),
     Audience.STAFF: frozenset(
-        {SetLanguage, SetStopped, LinkStaffRole, SaveStaffCheckin, EraseMyData}
+        {
+            SetLanguage,
+            SetStopped,
+            LinkStaffRole,
+            SaveStaffCheckin,
+            CodeRefused,
+            SendToLearner,
+            AddAlertNote,
+            EraseMyData,
+        }
     ),
 }
 
@@ -141,8 +159,23 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                 person.stopped = stopped
             case Enrol(school_id=school_id, year_group=year_group):
                 person.school_id, person.year_group = school_id, year_group
-            case LinkStaffRole(school_id=school_id, role=role):
+                repo.code_accepted(person)
+            case CodeRefused():
+                repo.code_refused(
+                    person,
+                    now=ctx.now,
+                    limit=ctx.settings.code_attempts,
+                    block=timedelta(minutes=ctx.settings.code_block_minutes),
+                )
+                log.info("%s code refused (%d in a row)", person.audience, person.code_failures)
+            case LinkStaffRole(school_id=school_id, role=role, code=code):
+                if code is not None and not await schools.spend_code(
+                    session, code=code, by=person.ref, now=ctx.now
+                ):
+                    log.warning("invitation spent by someone else in the meantime: not linked")
+                    continue
                 person.school_id, person.role, person.linked_at = school_id, role, ctx.now
+                repo.code_accepted(person)
             case SaveCheckin(answers=answers, comment=comment):
                 await repo.save_checkin(
                     session,
@@ -175,22 +208,50 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                 _raise_alert(session, effect, ctx)
             case UpdateAlert():
                 await _update_alert(session, effect, ctx)
-            case RequestContact(need=need):
+            case RequestContact():
                 if person.school_id is not None:
                     session.add(
                         ContactRequest(
                             learner_ref=person.ref,
                             school_id=person.school_id,
                             year_group=person.year_group,
-                            need=need,
+                            need=effect.need,
                             created_at=ctx.now,
-                            status="open",
+                            status=RequestStatus.OPEN,
+                            channel=ctx.channel,
+                            first_name=effect.first_name,
+                            form=effect.form,
+                            reply_here=effect.reply_here,
+                            step=0,
                         )
                     )
             case SetInvitations(on=on):
                 await voice.set_invitations(session, person=person, on=on, now=ctx.now)
             case SavePollAnswers():
                 await voice.save_poll_answers(session, person=person, effect=effect, now=ctx.now)
+            case SendToLearner(thread=thread, text=text):
+                sent = await threads.staff_sends(
+                    session, staff=person, thread=thread, text=text, now=ctx.now
+                )
+                if sent is None:
+                    log.warning("a staff message for a thread they may not write to: refused")
+            case AddAlertNote(alert_id=alert_id, note=note):
+                alert = await session.get(SafeguardingAlert, alert_id)
+                if alert is not None and alert_events.may_handle(person, alert):
+                    await alert_events.add_event(
+                        session,
+                        alert_id=alert_id,
+                        kind=AlertEventKind.NOTE,
+                        by=person,
+                        at=ctx.now,
+                        note=note,
+                    )
+                else:
+                    log.warning("a note on an alert they may not handle: refused")
+            case AnswerSchool(thread=thread, text=text):
+                await threads.learner_answers(
+                    session, learner=person, thread=thread, text=text, now=ctx.now
+                )
             case EraseMyData():
                 await session.flush()
                 await repo.erase_person(session, ref=person.ref)

@@ -9,6 +9,7 @@ from bot.telegram.alerts import TelegramAlertSender
 from bot.telegram.application import BOT_KIND, TelegramApp, build_application
 from bot.telegram.campaign import TelegramCampaignTransport
 from bot.telegram.logs import DATA_LOGGERS, LIBRARY_LOGGERS, REDACT, quiet_library_loggers
+from bot.telegram.outbox import TelegramSender
 from bot.telegram.runner import run_bots, run_polling_until, run_webhook_until, webhook_secret
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "TelegramAlertSender",
     "TelegramApp",
     "TelegramCampaignTransport",
+    "TelegramSender",
     "build_application",
     "quiet_library_loggers",
     "run_bots",

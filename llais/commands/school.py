@@ -1,4 +1,5 @@
-"""``llais school contact add|list|remove``: a school's own DSLs, wellbeing lead, counsellor, ELSA.
+"""``llais school contact add|list|remove``: a school's own DSLs, wellbeing lead, counsellor, ELSA
+(``add``, ``codes``, ``invite`` and ``advance-year`` live in ``llais.commands.setup``).
 
 For an enrolled learner with a non-emergency need these come before any other service.
 """
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from core.clock import utcnow
 from core.settings import Settings
 from core.vocabulary import ContactRole
+from llais.commands import setup
 from llais.contacts import add_school_contact, list_school_contacts, remove_school_contact
 from signposting.contacts import NewSchoolContact
 from storage.db import AsyncSession, make_engine, make_sessionmaker
@@ -26,8 +28,11 @@ T = TypeVar("T")
 
 def register(sub: Any) -> None:
     """Add the ``school`` command."""
-    parser: argparse.ArgumentParser = sub.add_parser("school", help="a school's own contacts")
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "school", help="schools, their codes and invitations, and their own contacts"
+    )
     school_sub = parser.add_subparsers(dest="school_command", required=True)
+    setup.register(school_sub)
     contact = school_sub.add_parser("contact", help="DSL, wellbeing lead, counsellor, ELSA")
     contact_sub = contact.add_subparsers(dest="contact_command", required=True)
 

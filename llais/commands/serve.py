@@ -20,9 +20,13 @@ import signal
 from typing import Any
 
 from core.settings import Settings
+from core.vocabulary import OutboxPriority
 from llais.alerts import AlertDispatcher, add_dispatch_job
 from llais.app import running_app, telegram_bots, voice_job
 from llais.housekeeping import add_retention_job
+from llais.loop import add_outbox_job
+from llais.outbox import Outbox
+from llais.requests import RequestRouter
 from llais.scheduler import STOP_GRACE, JobScheduler
 from llais.voice import add_voice_job
 
@@ -64,9 +68,16 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        # the one outbox: alerts and replies leave from the outbox job, most urgent first;
+        # campaigns (invitations, polls, results, posts) from the voice job's paced lane
+        lanes = None
         if bots.campaign_transport is not None:
             job = voice_job(app, bots.campaign_transport)
             add_voice_job(scheduler, job, every_seconds=settings.campaign_poll_seconds)
+            lanes = (OutboxPriority.ALERT, OutboxPriority.REPLY)
+        router = RequestRouter(settings=settings, sessions=app.sessions)
+        outbox = Outbox(sessions=app.sessions, senders=bots.senders, priorities=lanes)
+        add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
         bots_stop = asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")

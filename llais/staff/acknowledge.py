@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from core.channel import Reply
 from core.i18n import catalogue
-from core.vocabulary import DEFAULT_LANGUAGE, AlertStatus, StaffRole
+from core.vocabulary import DEFAULT_LANGUAGE, AlertEventKind, AlertStatus
+from llais.alerts.lifecycle import step_buttons
 from llais.alerts.render import local_time
 from storage.db import AsyncSession
 from storage.models import Person, SafeguardingAlert
+from storage.repo import alert_events
 from storage.repo import alerts as repo
 
 log = logging.getLogger(__name__)
@@ -19,10 +21,7 @@ log = logging.getLogger(__name__)
 
 def may_acknowledge(member: Person, alert: SafeguardingAlert) -> bool:
     """The authority's contact may acknowledge any alert; a (deputy) DSL their school's."""
-    if member.role is StaffRole.AUTHORITY:
-        return True
-    school_lead = member.role in (StaffRole.DSL, StaffRole.DEPUTY_DSL)
-    return school_lead and member.school_id == alert.school_id
+    return alert_events.may_handle(member, alert)
 
 
 async def acknowledge_alert(
@@ -43,7 +42,7 @@ async def acknowledge_alert(
         role = member.role if member and member.role else "-"
         log.warning("alert %s: acknowledge refused for a %s", alert.id, role)
         return Reply(cat.get("staff.ack_not_allowed", language))
-    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_at is not None:
+    if alert.status is not AlertStatus.OPEN and alert.acknowledged_at is not None:
         key = (
             "staff.ack_already_you"
             if alert.acknowledged_by == member.ref
@@ -51,6 +50,12 @@ async def acknowledge_alert(
         )
         return Reply(cat.get(key, language, time=local_time(alert.acknowledged_at, tz)))
     await repo.acknowledge(session, alert=alert, by=member.ref, now=now)
+    await alert_events.add_event(
+        session, alert_id=alert.id, kind=AlertEventKind.ACKNOWLEDGED, by=member, at=now
+    )
     waited = int((now - alert.created_at).total_seconds())
     log.info("alert %s acknowledged by a %s after %d s", alert.id, member.role, waited)
-    return Reply(cat.get("staff.ack_done", language, time=local_time(now, tz)))
+    return Reply(
+        cat.get("staff.ack_done", language, time=local_time(now, tz)),
+        step_buttons(alert, language),
+    )

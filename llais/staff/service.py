@@ -9,20 +9,31 @@ one). An "Acknowledge" press on a safeguarding alert is handled here too, outsid
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from core.channel import Inbound, InboundKind, Reply
-from core.vocabulary import Audience
+from core.i18n import catalogue
+from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language
 from flows.engine import Outcome
 from flows.state import SafetyContext
+from llais.alerts import lifecycle
 from llais.alerts.render import parse_ack
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.ports import PersonPorts
+from llais.requests import TEMPLATE_PREFIX, TEMPLATES, parse_take, take_request
 from llais.signposter import STAFF_SIGNPOSTS
 from llais.staff.acknowledge import acknowledge_alert
 from nlu.understand import Understanding
-from storage.repo import people
+from storage.db import AsyncSession
+from storage.models import Person
+from storage.repo import alerts as alerts_repo
+from storage.repo import people, threads
+from storage.repo.alert_events import may_handle
 
 log = logging.getLogger(__name__)
+
+WRITE_PREFIX = "write:"
+NOTE_PREFIX = f"{lifecycle.PREFIX}note:"
 
 STAFF_VOCABULARY = Vocabulary(
     audience=Audience.STAFF,
@@ -43,15 +54,87 @@ class StaffService(DialogueService[PersonPorts]):
     ports_type = PersonPorts
 
     async def _intercept(self, inbound: Inbound, ref: str) -> list[Reply] | None:
-        alert_id = parse_ack(inbound.choice) if inbound.kind is InboundKind.CHOICE else None
-        if alert_id is None:
+        """Buttons on alerts and requests, and ``/alerts``: none of them carries free text."""
+        if inbound.kind is InboundKind.COMMAND:
+            if inbound.command.lower() != "alerts" or inbound.text.strip():
+                return None  # with arguments, the text goes through the detector first
+            async with self.sessions() as session:
+                member = await people.get_person(session, ref=ref)
+                return await lifecycle.list_alerts(
+                    session, member=member, now=self.clock(), tz=self.settings.tz
+                )
+        if inbound.kind is not InboundKind.CHOICE:
             return None
+        data = inbound.choice
+        now, tz = self.clock(), self.settings.tz
         async with self.sessions() as session, session.begin():
             member = await people.get_person(session, ref=ref)
-            reply = await acknowledge_alert(
-                session, alert_id=alert_id, member=member, now=self.clock(), tz=self.settings.tz
+            if (alert_id := parse_ack(data)) is not None:
+                return [
+                    await acknowledge_alert(
+                        session, alert_id=alert_id, member=member, now=now, tz=tz
+                    )
+                ]
+            if (request_id := parse_take(data)) is not None:
+                return [
+                    await take_request(
+                        session, request_id=request_id, member=member, now=now, tz=tz
+                    )
+                ]
+            if data.startswith(TEMPLATE_PREFIX):
+                return [await self._template(session, member, data, now)]
+            if lifecycle.parse(data) is not None and not data.startswith(NOTE_PREFIX):
+                return [
+                    await lifecycle.take_step(session, data=data, member=member, now=now, tz=tz)
+                    or Reply("")
+                ]
+        return None
+
+    async def _template(
+        self, session: AsyncSession, member: Person | None, data: str, now: datetime
+    ) -> Reply:
+        """Send one of the template messages to the learner of a thread."""
+        cat = catalogue()
+        language = (member.language if member else None) or DEFAULT_LANGUAGE
+        thread, _, name = data.removeprefix(TEMPLATE_PREFIX).rpartition(":")
+        sent = None
+        if member is not None and name in TEMPLATES:
+            key = f"school.template_{name}"
+            sent = await threads.staff_sends(
+                session,
+                staff=member,
+                thread=thread,
+                text=cat.get(key, Language.EN),
+                now=now,
+                template=key,
             )
-        return [reply]
+        if sent is None:
+            return Reply(cat.get("school.not_allowed_write", language))
+        return Reply(cat.get("school.sent", language))
+
+    async def _decide(
+        self, turn: Turn[PersonPorts], text: str, understanding: Understanding | None
+    ) -> Outcome:
+        """ "Write a message" and "Add a note" start a flow that asks for the text."""
+        inbound = turn.inbound
+        concern = understanding is not None and understanding.risk.is_concern
+        if inbound.kind is InboundKind.CHOICE and not concern:
+            if inbound.choice.startswith(WRITE_PREFIX):
+                thread = inbound.choice.removeprefix(WRITE_PREFIX)
+                found = await threads.find(turn.ports.session, thread)
+                if found is None or not threads.may_write(turn.ports.person, found):
+                    return self._say(turn, "school.not_allowed_write")
+                return await self._start(turn, "staff_write", data={"thread": thread})
+            parsed = lifecycle.parse(inbound.choice)
+            if parsed is not None and inbound.choice.startswith(NOTE_PREFIX):
+                alert = await alerts_repo.get_alert(turn.ports.session, alert_id=parsed[1])
+                if alert is None or not may_handle(turn.ports.person, alert):
+                    return self._say(turn, "staff.ack_not_allowed")
+                return await self._start(turn, "staff_alert_note", data={"alert_id": alert.id})
+        return await super()._decide(turn, text, understanding)
+
+    def _say(self, turn: Turn[PersonPorts], key: str) -> Outcome:
+        return Outcome([Reply(catalogue().get(key, turn.language))], [], turn.state, turn.language)
 
     async def _concern(
         self, turn: Turn[PersonPorts], text: str, understanding: Understanding

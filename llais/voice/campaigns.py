@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.settings import Settings
 from flows.polls import PollDefinition
+from llais.voice.render import bilingual, results_params
 from llais.voice.results import Themer, poll_results
 from llais.voice.windows import QuietHours, ScheduleTimes, current_window, parse_hhmm
 from storage.aggregate import Policy
 from storage.aggregate.terms import TermCalendar, load_calendar
 from storage.db import AsyncSession
-from storage.models import Announcement, InviteSchedule, Poll, SendStatus
+from storage.models import Announcement, InviteSchedule, Poll, School
 from storage.repo import voice as repo
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class CampaignPlanner:
                 calendar=await self._calendar(session, schedule.school_id),
                 quiet=self.quiet,
             )
-            if window is None or await repo.campaign_refs(session, campaign=window.campaign):
+            if window is None or await repo.planned(session, campaign=window.campaign):
                 continue  # no window now, or this window was planned already
             refs = await repo.recipients(
                 session,
@@ -108,7 +109,13 @@ class CampaignPlanner:
                 opted_in=True,
             )
             added = await repo.enqueue(
-                session, campaign=window.campaign, refs=refs, not_before=now, expires_at=window.ends
+                session,
+                campaign=window.campaign,
+                refs=refs,
+                message_key="voice.invitation",
+                params={},
+                now=now,
+                expires_at=window.ends,
             )
             report.add("invite", added)
 
@@ -117,13 +124,20 @@ class CampaignPlanner:
     ) -> None:
         for poll in await repo.open_polls(session, now=now):
             campaign = f"poll:{poll.id}"
-            if await repo.campaign_refs(session, campaign=campaign):
+            if await repo.planned(session, campaign=campaign):
                 continue
             refs = await repo.recipients(
                 session, school_ids=poll.school_ids, year_groups=poll.year_groups, opted_in=True
             )
+            title = PollDefinition.model_validate(poll.definition).title
             added = await repo.enqueue(
-                session, campaign=campaign, refs=refs, not_before=now, expires_at=poll.closes_at
+                session,
+                campaign=campaign,
+                refs=refs,
+                message_key="voice.poll_invitation",
+                params={"title": bilingual(title.en, title.cy)},
+                now=now,
+                expires_at=poll.closes_at,
             )
             report.add("poll", added)
 
@@ -140,12 +154,20 @@ class CampaignPlanner:
     ) -> None:
         """Queue a post for every learner of its school, once."""
         campaign = f"yousaid:{post.id}"
-        if await repo.campaign_refs(session, campaign=campaign):
+        if await repo.planned(session, campaign=campaign):
             return
         refs = await repo.recipients(session, school_ids=[post.school_id])
-        report.add(
-            "yousaid", await repo.enqueue(session, campaign=campaign, refs=refs, not_before=now)
+        school = await session.get(School, post.school_id)
+        name = bilingual(school.name, school.name_cy) if school else bilingual("", "")
+        added = await repo.enqueue(
+            session,
+            campaign=campaign,
+            refs=refs,
+            message_key="voice.yousaid",
+            params={"school": name, "text": bilingual(post.text_en, post.text_cy)},
+            now=now,
         )
+        report.add("yousaid", added)
 
     async def _closed(self, now: datetime) -> list[int]:
         async with self.sessions() as session:
@@ -165,13 +187,21 @@ class CampaignPlanner:
             definition = PollDefinition.model_validate(poll.definition)
             poll.results = poll_results(definition, answers, self.policy)
             poll.results_at = now
-            met = {int(s) for s, r in poll.results["schools"].items() if r.get("met")}
+            schools = poll.results["schools"]
+            met = {int(s) for s, r in schools.items() if r.get("met")}
             asked = set(await repo.campaign_refs(session, campaign=f"poll:{poll_id}"))
             asked |= {a.person_ref for a in answers}
-            refs = await repo.recipients(session, school_ids=met, refs=asked) if met else []
-            added = await repo.enqueue(
-                session, campaign=f"results:{poll_id}", refs=refs, not_before=now
-            )
+            added = 0
+            for school_id in sorted(met):
+                refs = await repo.recipients(session, school_ids=[school_id], refs=asked)
+                added += await repo.enqueue(
+                    session,
+                    campaign=f"results:{poll_id}",
+                    refs=refs,
+                    message_key="voice.poll_results",
+                    params=results_params(definition, schools[str(school_id)]),
+                    now=now,
+                )
             report.add("results", added)
             log.info(
                 "poll %d closed: %d school(s), %d met the minimum, %d results queued",
@@ -183,4 +213,4 @@ class CampaignPlanner:
             return poll
 
 
-__all__ = ["CampaignPlanner", "PlanReport", "SendStatus", "quiet_hours"]
+__all__ = ["CampaignPlanner", "PlanReport", "quiet_hours"]

@@ -1,17 +1,15 @@
-"""The text of each campaign send, in the learner's language, made when it is sent (nothing of a
-learner's is stored with the send). Campaign keys: ``invite:<schedule>:<day>``, ``poll:<id>``,
-``results:<id>``, ``yousaid:<id>``."""
+"""What campaign messages say. Each goes into the outbox as a catalogue key with bilingual
+parameters and is rendered in the learner's language when it leaves (``llais.outbox.render``).
+Campaign keys: ``invite:<schedule>:<day>``, ``poll:<id>``, ``results:<id>``, ``yousaid:<id>``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.i18n import catalogue
-from core.vocabulary import DEFAULT_LANGUAGE, Language
+from core.vocabulary import Language
 from flows.polls import ChoiceQuestion, PollDefinition, ScaleQuestion
-from storage.db import AsyncSession
-from storage.models import Announcement, Poll, School
-from storage.repo.voice import ClaimedSend
+from storage.models import Announcement, School
 
 MESSAGE_KEYS = frozenset(
     {
@@ -34,8 +32,8 @@ def theme_key(theme: str) -> str:
     return f"voice.theme_{theme}"
 
 
-def results_text(poll: PollDefinition, school: dict[str, Any], language: Language) -> str:
-    """One school's results of a poll, as a learner reads them."""
+def results_lines(poll: PollDefinition, school: dict[str, Any], language: Language) -> str:
+    """One school's results of a poll, question by question, as a learner reads them."""
     texts = catalogue()
     hidden = texts.get("voice.result_hidden", language)
     lines: list[str] = []
@@ -68,13 +66,21 @@ def results_text(poll: PollDefinition, school: dict[str, Any], language: Languag
                     continue  # a theme is listed only when its figure is shown
                 lines.append(f"• {label}: {value}")
         lines.append("")
-    return texts.get(
-        "voice.poll_results",
-        language,
-        title=poll.title.get(language),
-        answered=school.get("answered", 0),
-        lines="\n".join(lines).strip(),
-    )
+    return "\n".join(lines).strip()
+
+
+def results_params(poll: PollDefinition, school: dict[str, Any]) -> dict[str, Any]:
+    """The outbox parameters of ``voice.poll_results`` for one school."""
+    return {
+        "title": bilingual(poll.title.en, poll.title.cy),
+        "answered": school.get("answered", 0),
+        "lines": {lang.value: results_lines(poll, school, lang) for lang in Language},
+    }
+
+
+def bilingual(en: str, cy: str) -> dict[str, str]:
+    """A parameter the outbox fills in the learner's language."""
+    return {Language.EN.value: en, Language.CY.value: cy}
 
 
 def announcement_text(post: Announcement, school: School | None, language: Language) -> str:
@@ -82,54 +88,3 @@ def announcement_text(post: Announcement, school: School | None, language: Langu
     text = post.text_cy if language is Language.CY else post.text_en
     name = "" if school is None else (school.name_cy if language is Language.CY else school.name)
     return catalogue().get("voice.yousaid", language, school=name, text=text)
-
-
-class SendRenderer:
-    """Renders sends, loading each poll or post once."""
-
-    def __init__(self) -> None:
-        self._polls: dict[int, Poll | None] = {}
-        self._posts: dict[int, Announcement | None] = {}
-        self._schools: dict[int, School | None] = {}
-
-    async def render(self, session: AsyncSession, send: ClaimedSend) -> str | None:
-        """The message for ``send``, or None when there is nothing to say (then it expires)."""
-        kind, _, rest = send.campaign.partition(":")
-        language = send.language or DEFAULT_LANGUAGE
-        texts = catalogue()
-        if kind == "invite":
-            return texts.get("voice.invitation", language)
-        if kind in ("poll", "results"):
-            poll = await self._poll(session, int(rest))
-            if poll is None:
-                return None
-            definition = PollDefinition.model_validate(poll.definition)
-            if kind == "poll":
-                return texts.get(
-                    "voice.poll_invitation", language, title=definition.title.get(language)
-                )
-            school = (poll.results or {}).get("schools", {}).get(str(send.school_id))
-            if school is None or not school.get("met"):
-                return None
-            return results_text(definition, school, language)
-        if kind == "yousaid":
-            post = await self._post(session, int(rest))
-            if post is None:
-                return None
-            return announcement_text(post, await self._school(session, post.school_id), language)
-        return None
-
-    async def _poll(self, session: AsyncSession, poll_id: int) -> Poll | None:
-        if poll_id not in self._polls:
-            self._polls[poll_id] = await session.get(Poll, poll_id)
-        return self._polls[poll_id]
-
-    async def _post(self, session: AsyncSession, post_id: int) -> Announcement | None:
-        if post_id not in self._posts:
-            self._posts[post_id] = await session.get(Announcement, post_id)
-        return self._posts[post_id]
-
-    async def _school(self, session: AsyncSession, school_id: int) -> School | None:
-        if school_id not in self._schools:
-            self._schools[school_id] = await session.get(School, school_id)
-        return self._schools[school_id]

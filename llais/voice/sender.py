@@ -1,9 +1,11 @@
-"""Send queued campaign messages: under the broadcast limit, one per second per chat, backing off
-on 429, and recording each send as soon as it went, so a restart carries on where it stopped.
+"""The outbox's campaign lane: send its CAMPAIGN messages under the broadcast limit, one per
+second per chat, backing off on 429, recording each as soon as it went, so a restart carries on
+where it stopped (a message claimed by a sender that died comes back when its lease ends).
 
-Campaigns go over the learner bot; safeguarding alerts go over the staff bot (its own token and
-its own Telegram limits) from their own job, so a campaign never queues in front of an alert, and
-``campaign_rate`` stays below Telegram's ~30/s so replies to learners keep some room.
+Alerts and replies leave from the outbox job, most urgent first, and never wait behind a
+campaign: that job claims only ALERT and REPLY messages while this lane runs, safeguarding
+alerts go over the staff bot (its own token and Telegram limits), and ``campaign_rate`` stays
+below Telegram's ~30/s so replies over the learner bot keep some room.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import Clock, utcnow
 from core.errors import LlaisError
-from llais.voice.render import SendRenderer
+from core.vocabulary import DEFAULT_LANGUAGE
+from llais.outbox import render
 from llais.voice.windows import QuietHours
 from storage.db import AsyncSession
-from storage.models import SendStatus
+from storage.models import OutboxMessage
 from storage.repo import voice as repo
 from storage.repo.voice import ClaimedSend
 
@@ -118,13 +121,11 @@ class CampaignSender:
         self.clock = clock
         self.concurrency = concurrency
         self.batch = max(concurrency, int(rate * 2))
-        self.renderer = SendRenderer()  # new for each drain: a poll's results come later
 
     async def drain(self, stop: asyncio.Event | None = None) -> SendReport:
         """Send everything due, until the queue has nothing due or ``stop`` is set; sends in
         flight when ``stop`` is set finish and are recorded."""
         report = SendReport()
-        self.renderer = SendRenderer()
         slots = asyncio.Semaphore(self.concurrency)
         running: set[asyncio.Task[None]] = set()
         try:
@@ -153,30 +154,23 @@ class CampaignSender:
     async def _ready(
         self, session: AsyncSession, claimed: list[ClaimedSend], report: SendReport
     ) -> list[tuple[ClaimedSend, str]]:
-        """The claimed sends that may go now, with their text; the others are put off."""
+        """The claimed messages that may go now, with their text; the others are put off."""
         now = self.clock()
+        expired = [s.id for s in claimed if s.expires_at is not None and s.expires_at <= now]
         if self.quiet.contains(now.astimezone(self.tz).time().replace(tzinfo=None)):
             resume = self.quiet.next_end(now, self.tz)
-            late = [s.id for s in claimed if s.expires_at and s.expires_at <= resume]
-            await repo.finish(session, ids=late, status=SendStatus.EXPIRED, now=now)
-            await repo.retry_later(
-                session, ids=[s.id for s in claimed if s.id not in late], at=resume
-            )
-            report.expired += len(late)
-            return []
-        ready: list[tuple[ClaimedSend, str]] = []
-        dropped: list[int] = []
-        for send in claimed:
-            text = None
-            if send.expires_at is None or send.expires_at > now:
-                text = await self.renderer.render(session, send)
-            if text is None:
-                dropped.append(send.id)
-            else:
-                ready.append((send, text))
-        await repo.finish(session, ids=dropped, status=SendStatus.EXPIRED, now=now)
-        report.expired += len(dropped)
-        return ready
+            expired = [s.id for s in claimed if s.expires_at and s.expires_at <= resume]
+            later = [s.id for s in claimed if s.id not in expired]
+            await repo.retry_later(session, ids=later, at=resume)
+            claimed = []
+        await repo.finish(session, ids=expired, now=now, sent=False, reason="Expired")
+        report.expired += len(expired)
+        return [(send, self._text(send)) for send in claimed if send.id not in expired]
+
+    @staticmethod
+    def _text(send: ClaimedSend) -> str:
+        row = OutboxMessage(message=send.message, text=None, buttons=[])
+        return render(row, send.language or DEFAULT_LANGUAGE).text
 
     async def _send(
         self, send: ClaimedSend, text: str, report: SendReport, slots: asyncio.Semaphore
@@ -191,14 +185,14 @@ class CampaignSender:
                     self.pacer.pause(exc.seconds)
                     continue
                 except Blocked:
-                    await self._record(send, SendStatus.STOPPED, blocked=True)
+                    await self._record(send, "Blocked", blocked=True)
                     report.stopped += 1
                     return
                 except Undeliverable:
-                    await self._record(send, SendStatus.STOPPED)
+                    await self._record(send, "Undeliverable")
                     report.stopped += 1
                     return
-                await self._record(send, SendStatus.SENT)
+                await self._record(send, None)
                 report.sent += 1
                 kind = send.campaign.partition(":")[0]
                 report.by_campaign[kind] = report.by_campaign.get(kind, 0) + 1
@@ -211,10 +205,13 @@ class CampaignSender:
             slots.release()
 
     async def _record(
-        self, send: ClaimedSend, status: SendStatus, *, blocked: bool = False
+        self, send: ClaimedSend, failed: str | None, *, blocked: bool = False
     ) -> None:
+        """Record a send at once: sent (``failed`` None) or given up for that reason."""
         async with self.sessions() as session, session.begin():
-            await repo.finish(session, ids=[send.id], status=status, now=self.clock())
+            await repo.finish(
+                session, ids=[send.id], now=self.clock(), sent=failed is None, reason=failed
+            )
             if blocked:
                 await repo.stop_person(session, ref=send.person_ref)
 

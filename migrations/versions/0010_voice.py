@@ -1,9 +1,10 @@
 """voice: invitation schedules and opt-ins, school calendars, polls and answers, "you said, we
-did" posts, and campaign sends (the (campaign, person) key makes each send happen once)
+did" posts, and the campaigns planned (their messages go through the outbox of 0006, each under
+the key <campaign>:<learner>)
 
 Revision ID: 0010
-Revises: 0004
-Create Date: 2026-12-01 12:13:17.733298
+Revises: 0006 (on main it was to follow 0004; the school branch's outbox, 0006, comes first)
+Create Date: 2026-12-01 12:29:54.246593
 """
 
 from collections.abc import Sequence
@@ -15,13 +16,20 @@ import storage.types
 
 
 revision: str = "0010"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
 
 def upgrade() -> None:
 
+    op.create_table(
+        "campaigns",
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("planned_at", storage.types.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("queued", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_campaigns")),
+    )
     op.create_table(
         "polls",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -105,37 +113,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("school_id", name=op.f("pk_school_calendars")),
     )
     op.create_table(
-        "campaign_sends",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("campaign", sa.String(length=60), nullable=False),
-        sa.Column("person_ref", sa.String(length=64), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("not_before", storage.types.AwareDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", storage.types.AwareDateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("claimed_until", storage.types.AwareDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", storage.types.AwareDateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'stopped', 'expired')",
-            name=op.f("ck_campaign_sends_status"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_ref"],
-            ["people.ref"],
-            name=op.f("fk_campaign_sends_person_ref_people"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_sends")),
-        sa.UniqueConstraint("campaign", "person_ref", name="uq_campaign_sends_once"),
-    )
-    with op.batch_alter_table("campaign_sends", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_campaign_sends_campaign"), ["campaign"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_campaign_sends_person_ref"), ["person_ref"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_campaign_sends_status"), ["status"], unique=False)
-
-    op.create_table(
         "invitation_optins",
         sa.Column("person_ref", sa.String(length=64), nullable=False),
         sa.Column("opted_in_at", storage.types.AwareDateTime(timezone=True), nullable=False),
@@ -195,12 +172,6 @@ def downgrade() -> None:
 
     op.drop_table("poll_answers")
     op.drop_table("invitation_optins")
-    with op.batch_alter_table("campaign_sends", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_campaign_sends_status"))
-        batch_op.drop_index(batch_op.f("ix_campaign_sends_person_ref"))
-        batch_op.drop_index(batch_op.f("ix_campaign_sends_campaign"))
-
-    op.drop_table("campaign_sends")
     op.drop_table("school_calendars")
     with op.batch_alter_table("invite_schedules", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invite_schedules_school_id"))
@@ -215,3 +186,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_polls_closes_at"))
 
     op.drop_table("polls")
+    op.drop_table("campaigns")

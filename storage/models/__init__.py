@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
+from storage.models.outbox import OutboxMessage
 from storage.models.people import (
     Checkin,
     CheckinAnswer,
@@ -10,25 +11,25 @@ from storage.models.people import (
     Person,
     ReplyAddress,
 )
-from storage.models.requests import ContactRequest
-from storage.models.safeguarding import AlertDelivery, SafeguardingAlert
+from storage.models.requests import ContactRequest, SchoolMessage
+from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 from storage.models.voice import (
     Announcement,
-    CampaignSend,
+    Campaign,
     InvitationOptIn,
     InviteSchedule,
     Poll,
     PollAnswer,
     SchoolCalendar,
-    SendStatus,
 )
 
 __all__ = [
     "AlertDelivery",
+    "AlertEvent",
     "Announcement",
     "Base",
-    "CampaignSend",
+    "Campaign",
     "Checkin",
     "CheckinAnswer",
     "ContactRequest",
@@ -38,6 +39,7 @@ __all__ = [
     "InvitationOptIn",
     "InviteSchedule",
     "MoodLog",
+    "OutboxMessage",
     "Person",
     "Poll",
     "PollAnswer",
@@ -46,5 +48,5 @@ __all__ = [
     "School",
     "SchoolCalendar",
     "SchoolContact",
-    "SendStatus",
+    "SchoolMessage",
 ]

@@ -47,6 +47,9 @@ class Person(Base):
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     linked_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)  # staff
+    # wrong enrolment or invitation codes in a row, and until when codes are refused
+    code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    code_blocked_until: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
 
 
 class ReplyAddress(Base):

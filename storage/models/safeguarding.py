@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.vocabulary import AlertStatus, Category, RiskLevel, SafeNow, StaffRole
+from core.vocabulary import AlertEventKind, AlertStatus, Category, RiskLevel, SafeNow, StaffRole
 from storage.models.base import Base
 from storage.types import AwareDateTime, CategoryList, EnumText, RiskLevelText
 
@@ -61,3 +61,19 @@ class AlertDelivery(Base):
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime())
     # set once the recipient knows the alert was acknowledged (by them, or told it was)
     closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class AlertEvent(Base):
+    """One step in an alert's chronology: who, when, what (append-only: corrections are new
+    entries; the database refuses UPDATE and DELETE on this table)."""
+
+    __tablename__ = "alert_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("safeguarding_alerts.id"), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    by_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    by_role: Mapped[StaffRole | None] = mapped_column(EnumText(StaffRole, 20), nullable=True)
+    kind: Mapped[AlertEventKind] = mapped_column(EnumText(AlertEventKind, 20))
+    detail: Mapped[str | None] = mapped_column(String(40), nullable=True)  # referral, reason
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,43 +1,20 @@
 """Learner voice, both ways: check-in invitation schedules and opt-ins, polls and their answers,
-"you said, we did" posts, and the campaign sends (one row per campaign and recipient) that carry
-invitations, polls, results and posts to learners.
-
-A campaign send's ``(campaign, person_ref)`` is its idempotency key: planning a campaign twice,
-retrying, or restarting never makes a second row, so nothing is sent twice.
+"you said, we did" posts, and the campaigns planned. A campaign's messages go through the one
+outbox (``storage.models.outbox``) under the idempotency key ``<campaign>:<learner>``, so
+planning twice, retrying or restarting never queues a second message.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, one_of
+from storage.models.base import Base
 from storage.models.people import PERSON_FK
-from storage.types import AwareDateTime, EnumText
-
-
-class SendStatus(StrEnum):
-    """Where one campaign send is."""
-
-    PENDING = "pending"  # waiting for its turn (or its ``not_before``)
-    SENDING = "sending"  # claimed by a sender until ``claimed_until``
-    SENT = "sent"
-    STOPPED = "stopped"  # the learner stopped messages, opted out or blocked the bot
-    EXPIRED = "expired"  # its window passed before it could go (e.g. quiet hours)
+from storage.types import AwareDateTime
 
 
 class InviteSchedule(Base):
@@ -137,23 +114,12 @@ class Announcement(Base):
     posted_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
 
 
-class CampaignSend(Base):
-    """One message of a campaign to one learner; ``(campaign, person_ref)`` is unique."""
+class Campaign(Base):
+    """A campaign planned once (a window's invitations, a poll, its results, a post); its
+    messages are in the outbox, each under the key ``<campaign>:<learner>``."""
 
-    __tablename__ = "campaign_sends"
-    __table_args__ = (
-        UniqueConstraint("campaign", "person_ref", name="uq_campaign_sends_once"),
-        CheckConstraint(one_of("status", SendStatus), name="status"),
-    )
+    __tablename__ = "campaigns"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    campaign: Mapped[str] = mapped_column(String(60), index=True)  # e.g. "invite:3:2026-11-26"
-    person_ref: Mapped[str] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
-    status: Mapped[SendStatus] = mapped_column(
-        EnumText(SendStatus, 10), default=SendStatus.PENDING, index=True
-    )
-    not_before: Mapped[datetime] = mapped_column(AwareDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    claimed_until: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # e.g. "invite:3:2026-11-26"
+    planned_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    queued: Mapped[int] = mapped_column(Integer)

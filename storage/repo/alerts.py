@@ -136,7 +136,7 @@ async def unclosed_acknowledged(
         select(AlertDelivery, SafeguardingAlert)
         .join(SafeguardingAlert, SafeguardingAlert.id == AlertDelivery.alert_id)
         .where(
-            SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED,
+            SafeguardingAlert.status != AlertStatus.OPEN,
             AlertDelivery.closed_at.is_(None),
         )
         .order_by(AlertDelivery.id)
@@ -186,7 +186,7 @@ async def recently_acknowledged(
     """Acknowledged alerts raised since ``since`` (their learner may still be answering)."""
     rows = await session.scalars(
         select(SafeguardingAlert).where(
-            SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED,
+            SafeguardingAlert.status != AlertStatus.OPEN,
             SafeguardingAlert.created_at >= since,
         )
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select
 
+from core.errors import NotFoundError
 from core.thresholds import checkin_mean_is_low, mood_is_low
 from core.vocabulary import Audience, SpiceWell, StaffRole
 from flows.effects import CheckinItem
@@ -59,9 +60,9 @@ async def keep_address(
     """Remember where to reach the person, apart from voice data.
 
     Learners are answered where they wrote; a member of staff's chat id is kept only while
-    their role receives safeguarding alerts, and forgotten otherwise.
+    their role receives safeguarding alerts or learners' requests, and forgotten otherwise.
     """
-    if person.audience is Audience.STAFF and not (person.role and person.role.receives_alerts):
+    if person.audience is Audience.STAFF and not (person.role and person.role.keeps_address):
         await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == person.ref))
         return
     address = await session.get(ReplyAddress, (person.ref, channel))
@@ -175,3 +176,43 @@ async def erase_person(session: AsyncSession, *, ref: str) -> None:
     await session.execute(delete(ContactRequest).where(ContactRequest.learner_ref == ref))
     await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == ref))
     await session.execute(delete(Person).where(Person.ref == ref))
+
+
+async def list_staff(session: AsyncSession, *, school_id: int | None = None) -> list[Person]:
+    """Linked staff (everyone not in the plain staff role without a school), oldest link first."""
+    query = select(Person).where(Person.audience == Audience.STAFF, Person.linked_at.is_not(None))
+    if school_id is not None:
+        query = query.where(Person.school_id == school_id)
+    return list(await session.scalars(query.order_by(Person.linked_at, Person.ref)))
+
+
+async def unlink_staff(session: AsyncSession, *, ref_prefix: str) -> Person:
+    """Take a member of staff's role and school away (their chat id goes with it)."""
+    found = list(
+        await session.scalars(
+            select(Person).where(
+                Person.audience == Audience.STAFF, Person.ref.startswith(ref_prefix)
+            )
+        )
+    )
+    if len(found) != 1:
+        raise NotFoundError(
+            f"{len(found)} members of staff have a reference starting {ref_prefix!r}."
+        )
+    [person] = found
+    person.role, person.school_id, person.linked_at = StaffRole.STAFF, None, None
+    await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == person.ref))
+    return person
+
+
+def code_refused(person: Person, *, now: datetime, limit: int, block: timedelta) -> None:
+    """Count a wrong code; at ``limit`` in a row, codes are refused for ``block``."""
+    person.code_failures = (person.code_failures or 0) + 1
+    if person.code_failures >= limit:
+        person.code_failures = 0
+        person.code_blocked_until = now + block
+
+
+def code_accepted(person: Person) -> None:
+    """A right code clears the count."""
+    person.code_failures, person.code_blocked_until = 0, None

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.channel import Channel
-from core.vocabulary import Audience, Language
+from core.vocabulary import Audience, Language, OutboxPriority, OutboxStatus
 from flows.effects import SavePollAnswers
 from storage.db import AsyncSession
 from storage.models import (
     Announcement,
-    CampaignSend,
+    Campaign,
     InvitationOptIn,
     InviteSchedule,
     Person,
@@ -25,8 +25,8 @@ from storage.models import (
     PollAnswer,
     ReplyAddress,
     SchoolCalendar,
-    SendStatus,
 )
+from storage.models.outbox import OutboxMessage
 
 # ----- opt-ins and answers (effects of a learner's turn) -------------------------------------
 
@@ -303,155 +303,184 @@ async def recipients(
     return list(await session.scalars(query.order_by(Person.ref)))
 
 
+def _key(campaign: str, ref: str) -> str:
+    return f"{campaign}:{ref}"
+
+
+async def planned(session: AsyncSession, *, campaign: str) -> bool:
+    """True when this campaign was planned already."""
+    return await session.get(Campaign, campaign) is not None
+
+
 async def enqueue(
     session: AsyncSession,
     *,
     campaign: str,
     refs: Sequence[str],
-    not_before: datetime,
+    message_key: str,
+    params: dict[str, Any],
+    now: datetime,
     expires_at: datetime | None = None,
 ) -> int:
-    """Add one send per recipient; a (campaign, recipient) already queued is left alone.
-    Returns how many were added."""
-    if not refs:
-        return 0
-    before = await _count(session, campaign)
-    rows = [
+    """Queue one outbox message per recipient (priority CAMPAIGN) and record the campaign as
+    planned; a (campaign, recipient) already in the outbox is left alone. Returns how many
+    were added."""
+    message: dict[str, Any] = {"key": message_key, "params": params}
+    if expires_at is not None:
+        message["expires"] = expires_at.isoformat()  # an invitation's window end
+    rows: list[dict[str, Any]] = [
         {
-            "campaign": campaign,
+            "idempotency_key": _key(campaign, ref),
             "person_ref": ref,
-            "status": SendStatus.PENDING.value,
-            "not_before": not_before,
-            "expires_at": expires_at,
+            "audience": Audience.LEARNER.value,
+            "channel": Channel.TELEGRAM.value,
+            "priority": int(OutboxPriority.CAMPAIGN),
+            "message": message,
+            "buttons": [],
+            "text": None,
+            "status": OutboxStatus.PENDING.value,
             "attempts": 0,
+            "not_before": now,
+            "created_at": now,
         }
         for ref in refs
     ]
+    before = await _count(session, campaign)
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for start in range(0, len(rows), 1000):
-        statement = insert(CampaignSend).on_conflict_do_nothing(
-            index_elements=["campaign", "person_ref"]
-        )
+        statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
         await session.execute(statement, rows[start : start + 1000])
-    return await _count(session, campaign) - before
+    added = await _count(session, campaign) - before
+    existing = await session.get(Campaign, campaign)
+    if existing is None:
+        session.add(Campaign(key=campaign, planned_at=now, queued=added))
+    else:
+        existing.queued += added
+    return added
+
+
+def _of(campaign: str) -> Any:
+    return OutboxMessage.idempotency_key.like(f"{campaign}:%")
 
 
 async def _count(session: AsyncSession, campaign: str) -> int:
     found = await session.scalar(
-        select(func.count()).select_from(CampaignSend).where(CampaignSend.campaign == campaign)
+        select(func.count()).select_from(OutboxMessage).where(_of(campaign))
     )
     return int(found or 0)
 
 
 async def campaign_refs(
-    session: AsyncSession, *, campaign: str, status: SendStatus | None = None
+    session: AsyncSession, *, campaign: str, status: OutboxStatus | None = None
 ) -> list[str]:
     """The recipients of a campaign (with a given status)."""
-    query = select(CampaignSend.person_ref).where(CampaignSend.campaign == campaign)
+    query = select(OutboxMessage.person_ref).where(_of(campaign))
     if status is not None:
-        query = query.where(CampaignSend.status == status)
+        query = query.where(OutboxMessage.status == status)
     return list(await session.scalars(query))
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimedSend:
-    """A send a sender holds until its lease ends: where it goes and in which language."""
+    """A campaign message a sender holds until its lease ends: where it goes, in which language,
+    and its text's catalogue key and parameters."""
 
     id: int
     campaign: str
     person_ref: str
     chat_id: str
     language: Language | None
-    school_id: int | None
-    expires_at: datetime | None
+    message: dict[str, Any]
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When an invitation's window closes (it is not sent after that)."""
+        expires = self.message.get("expires")
+        return datetime.fromisoformat(expires) if expires else None
 
 
 async def claim(
     session: AsyncSession, *, now: datetime, limit: int, lease: timedelta
 ) -> list[ClaimedSend]:
-    """Take up to ``limit`` sends that are due (or whose sender's lease ran out), oldest first.
-
-    On PostgreSQL the rows are locked with SKIP LOCKED, so several senders share the queue
-    without taking the same send; SQLite serialises writers anyway.
-    """
+    """Take up to ``limit`` due campaign messages from the outbox, oldest first, leased for
+    ``lease`` as the outbox does (``not_before`` moves ahead, ``attempts`` goes up): a sender
+    that dies leaves them to be claimed again. On PostgreSQL with SKIP LOCKED, so several
+    senders never take the same message; SQLite serialises writers anyway."""
     due = (
-        select(CampaignSend.id)
+        select(OutboxMessage)
         .where(
-            or_(
-                and_(CampaignSend.status == SendStatus.PENDING, CampaignSend.not_before <= now),
-                and_(CampaignSend.status == SendStatus.SENDING, CampaignSend.claimed_until < now),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.priority == int(OutboxPriority.CAMPAIGN),
+            OutboxMessage.not_before <= now,
+        )
+        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    messages = list(await session.scalars(due))
+    if not messages:
+        return []
+    for message in messages:
+        message.attempts += 1
+        message.not_before = now + lease
+    refs = {message.person_ref for message in messages}
+    people = {
+        ref: (language, stopped, chat_id)
+        for ref, language, stopped, chat_id in await session.execute(
+            select(Person.ref, Person.language, Person.stopped, ReplyAddress.chat_id)
+            .outerjoin(
+                ReplyAddress,
+                and_(
+                    ReplyAddress.person_ref == Person.ref,
+                    ReplyAddress.channel == Channel.TELEGRAM.value,
+                ),
+            )
+            .where(Person.ref.in_(refs))
+        )
+    }
+    claimed: list[ClaimedSend] = []
+    for message in messages:
+        language, stopped, chat_id = people.get(message.person_ref, (None, True, None))
+        if chat_id is None or stopped:
+            # stopped messages (or erased their address) since it was queued
+            message.status, message.last_error_kind = OutboxStatus.FAILED, "Stopped"
+            continue
+        campaign = message.idempotency_key.rsplit(":", 1)[0]
+        claimed.append(
+            ClaimedSend(
+                message.id, campaign, message.person_ref, chat_id, language, message.message
             )
         )
-        .order_by(CampaignSend.not_before, CampaignSend.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(await session.scalars(due))
-    if not ids:
-        return []
-    await session.execute(
-        update(CampaignSend)
-        .where(CampaignSend.id.in_(ids))
-        .values(
-            status=SendStatus.SENDING,
-            claimed_until=now + lease,
-            attempts=CampaignSend.attempts + 1,
-        )
-    )
-    rows = await session.execute(
-        select(
-            CampaignSend.id,
-            CampaignSend.campaign,
-            CampaignSend.person_ref,
-            ReplyAddress.chat_id,
-            Person.language,
-            Person.school_id,
-            CampaignSend.expires_at,
-            Person.stopped,
-        )
-        .join(Person, Person.ref == CampaignSend.person_ref)
-        .outerjoin(
-            ReplyAddress,
-            and_(
-                ReplyAddress.person_ref == CampaignSend.person_ref,
-                ReplyAddress.channel == Channel.TELEGRAM.value,
-            ),
-        )
-        .where(CampaignSend.id.in_(ids))
-        .order_by(CampaignSend.id)
-    )
-    claimed: list[ClaimedSend] = []
-    gone: list[int] = []
-    for send_id, campaign, ref, chat_id, language, school_id, expires, stopped in rows:
-        if chat_id is None or stopped:
-            gone.append(send_id)  # stopped (or erased their address) since it was queued
-            continue
-        claimed.append(ClaimedSend(send_id, campaign, ref, chat_id, language, school_id, expires))
-    if gone:
-        await finish(session, ids=gone, status=SendStatus.STOPPED, now=now)
+    await session.flush()
     return claimed
 
 
 async def finish(
-    session: AsyncSession, *, ids: Sequence[int], status: SendStatus, now: datetime
+    session: AsyncSession,
+    *,
+    ids: Sequence[int],
+    now: datetime,
+    sent: bool = True,
+    reason: str | None = None,
 ) -> None:
-    """Record the end of these sends (sent, stopped or expired)."""
+    """Record the end of these campaign messages: sent, or given up (``reason``)."""
     if not ids:
         return
-    values: dict[str, Any] = {"status": status, "claimed_until": None}
-    if status is SendStatus.SENT:
-        values["sent_at"] = now
-    await session.execute(update(CampaignSend).where(CampaignSend.id.in_(ids)).values(**values))
+    values: dict[str, Any] = (
+        {"status": OutboxStatus.SENT, "sent_at": now, "last_error_kind": None}
+        if sent
+        else {"status": OutboxStatus.FAILED, "last_error_kind": reason}
+    )
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values))
 
 
 async def retry_later(session: AsyncSession, *, ids: Sequence[int], at: datetime) -> None:
-    """Put these sends back in the queue, due at ``at`` (after a 429 or a network failure)."""
+    """Put these messages back, due at ``at`` (quiet hours, a 429, a network failure)."""
     if ids:
         await session.execute(
-            update(CampaignSend)
-            .where(CampaignSend.id.in_(ids))
-            .values(status=SendStatus.PENDING, not_before=at, claimed_until=None)
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(not_before=at)
         )
 
 
@@ -461,9 +490,11 @@ async def stop_person(session: AsyncSession, *, ref: str) -> None:
     await session.execute(delete(InvitationOptIn).where(InvitationOptIn.person_ref == ref))
 
 
-async def send_counts(session: AsyncSession, *, campaign: str | None = None) -> dict[str, int]:
-    """How many sends are in each status (of one campaign, or all)."""
-    query = select(CampaignSend.status, func.count()).group_by(CampaignSend.status)
-    if campaign is not None:
-        query = query.where(CampaignSend.campaign == campaign)
-    return {SendStatus(status).value: int(n) for status, n in await session.execute(query)}
+async def send_counts(session: AsyncSession, *, campaign: str) -> dict[str, int]:
+    """How many of a campaign's messages are in each status."""
+    query = (
+        select(OutboxMessage.status, func.count())
+        .where(_of(campaign))
+        .group_by(OutboxMessage.status)
+    )
+    return {OutboxStatus(status).value: int(n) for status, n in await session.execute(query)}

@@ -19,6 +19,10 @@ class FakePorts:
     checkin_count: int = 0
     age: int | None = 14
     streak: int = 0
+    code_attempts_left: int = 5
+    code_block_minutes: int = 15
+    school_id: int | None = None
+    year_group: int | None = None
     stored: MyData = field(default_factory=lambda: MyData(school=None, checkins=0))
 
     async def lookup_code(self, code: str) -> CodeInfo | None:

@@ -255,6 +255,8 @@ async def test_help_offers_matches_a_tip_and_a_school_contact_request(app: App) 
     assert "•" in learner.text()  # contacts, one per line
     assert "💡" in learner.text()  # a Five Ways tip
     await learner.press("Talk to someone at school")
+    assert "How would you like them to find you?" in learner.text()
+    await learner.press("💬 Reply to me here")
     assert "wellbeing lead" in learner.text()
     assert await count(app, ContactRequest) == 1
 

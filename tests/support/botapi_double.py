@@ -172,6 +172,7 @@ class BotApiDouble:
         self.unknown_calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
         self.callback_answers: list[JsonDict] = []
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get 403
         self.webhook_url = ""
         self.commands: list[JsonDict] = []
         self._pending: list[_PendingUpdate] = []
@@ -185,12 +186,11 @@ class BotApiDouble:
         self.held = 0  # requests waiting on a hold now
         self.waiting_polls = 0  # getUpdates long polls waiting for an update now
         self._closing = False
-        # opt-in: Telegram's broadcast limits (limit_rate) and learners who blocked the bot
+        # opt-in: Telegram's broadcast limits (limit_rate)
         self._rate: tuple[float, float, int] | None = None
         self._recent_sends: collections.deque[float] = collections.deque()
         self._last_send_to: dict[int, float] = {}
         self.rate_limited = 0  # sendMessage requests answered 429
-        self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._methods: dict[str, Callable[[JsonDict], Awaitable[Any]]] = {
@@ -382,6 +382,8 @@ class BotApiDouble:
 
     async def _send_message(self, params: JsonDict) -> JsonDict:
         chat_id = _chat_id(params)
+        if chat_id in self.blocked:
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
         text = str(params.get("text") or "")
         if not text.strip():
             raise BotApiError(400, "Bad Request: message text is empty")
@@ -389,8 +391,6 @@ class BotApiDouble:
             raise BotApiError(400, "Bad Request: message is too long")
         markup = _markup(params)
         _check_callback_data(markup)
-        if chat_id in self.blocked:
-            raise BotApiError(403, "Forbidden: bot was blocked by the user")
         self._check_rate(chat_id)
         message = SentMessage(chat_id, next(self._message_ids), text, markup)
         self.sent.append(message)
