@@ -110,7 +110,7 @@ async def test_429s_are_waited_out_and_every_learner_gets_the_message_once(
     assert report.sent == len(refs)
     assert _per_chat(double) == Counter({FIRST_CHAT + i: 1 for i in range(len(refs))})
     welsh = [m.text for m in double.sent if m.chat_id == FIRST_CHAT + 1]
-    assert "amser gwirio mewn" in welsh[0]
+    assert "amser gwiriad" in welsh[0]
 
 
 async def test_a_restart_sends_what_a_dead_sender_held_once_and_nothing_twice(
