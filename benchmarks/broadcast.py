@@ -130,7 +130,8 @@ async def worker(url: str, base_url: str, token: str, rate: float) -> None:
                 tz=ZoneInfo("Europe/London"),
             )
             report = await sender.drain(stop)
-            print(json.dumps({"worker_sent": report.sent, "retried": report.retried}), flush=True)
+            pace = round(sender.pacer.rate, 2)
+            print(json.dumps({"worker_sent": report.sent, "retried": report.retried, "pace": pace}))
     finally:
         await engine.dispose()
 

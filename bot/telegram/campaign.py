@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from llais.voice.sender import NETWORK_BACKOFF, Blocked, RetryLater, Undeliverable
 
@@ -19,7 +22,9 @@ class TelegramCampaignTransport:
         try:
             await self.bot.send_message(int(chat_id), text)
         except RetryAfter as exc:
-            retry = exc.retry_after
+            with warnings.catch_warnings():  # PTB 22.2+: an int now, a timedelta one day
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                retry = exc.retry_after
             seconds = retry if isinstance(retry, int | float) else retry.total_seconds()
             raise RetryLater(float(seconds)) from exc
         except Forbidden as exc:

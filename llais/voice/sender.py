@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from typing import Protocol
@@ -70,33 +71,79 @@ class SendReport:
 
 
 class Pacer:
-    """At most ``rate`` sends per second overall and one per second per chat; a 429 pauses all."""
+    """At most ``rate`` sends per second overall and one per second per chat; a 429 pauses all.
+
+    Sends get evenly spaced slots; on waking, a sender also checks that no more than ``rate``
+    sends started in the last second (a late wake-up must not turn into a burst) and that no
+    429 pause began while it slept. A 429 also slows the pace a little (down to 3/4 of
+    ``rate``), and each quiet spell brings it back up: on a busy machine requests bunch on
+    the way, and a 429 costs every sender a whole ``retry_after``.
+    """
+
+    SLOWER = 1.0  # messages/s less after a 429
+    FASTER = 0.25  # messages/s more after each quiet spell, up to the configured rate
+    QUIET_SPELL = 15.0  # seconds without a 429 before speeding up again
 
     def __init__(self, rate: float, per_chat: float = 1.0) -> None:
-        self.interval = 1.0 / rate
+        self.rate_max = rate
+        self.floor = rate * 0.75
+        self._set_rate(rate)
+        self._changed = time.monotonic()
         self.per_chat = per_chat
         self._next = 0.0
         self._paused_until = 0.0
         self._last_by_chat: dict[str, float] = {}
+        self._started: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def wait(self, chat_id: str) -> None:
         """Wait for this chat's turn."""
         async with self._lock:
             now = time.monotonic()
+            if self.rate < self.rate_max and now - self._changed > self.QUIET_SPELL:
+                self._set_rate(min(self.rate_max, self.rate + self.FASTER))
+                self._changed = now
             slot = max(now, self._next, self._paused_until)
             last = self._last_by_chat.get(chat_id)
             if last is not None:
                 slot = max(slot, last + self.per_chat)
             self._next = slot + self.interval
             self._last_by_chat[chat_id] = slot
-        delay = slot - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await _sleep_until(slot)
+        while True:
+            async with self._lock:
+                now = time.monotonic()
+                while self._started and self._started[0] <= now - 1.0:
+                    self._started.popleft()
+                ready = max(
+                    self._paused_until,
+                    self._started[0] + 1.0 if len(self._started) >= self.per_second else now,
+                )
+                if ready <= now:
+                    self._started.append(now)
+                    return
+            await _sleep_until(ready)
 
     def pause(self, seconds: float) -> None:
-        """Telegram asked us to wait: nobody sends until then."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        """Telegram asked us to wait: nobody sends until then, and a little slower after."""
+        now = time.monotonic()
+        until = now + seconds
+        if until > self._paused_until:  # one slow-down per pause, not per 429 in it
+            self._set_rate(max(self.floor, self.rate - self.SLOWER))
+            self._changed = now
+        self._paused_until = max(self._paused_until, until)
+        self._next = max(self._next, until)
+
+    def _set_rate(self, rate: float) -> None:
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.per_second = max(1, int(rate))
+
+
+async def _sleep_until(moment: float) -> None:
+    delay = moment - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 class CampaignSender:
