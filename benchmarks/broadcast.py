@@ -101,7 +101,7 @@ async def prepare(url: str, learners: int) -> None:
             queued = await repo.enqueue(
                 session,
                 campaign=CAMPAIGN,
-                refs=refs,
+                to=[(ref, "telegram") for ref in refs],
                 message_key="voice.invitation",
                 params={},
                 now=now,

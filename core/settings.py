@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     # so that replies to learners keep some room
     campaign_rate: float = Field(default=28.0, gt=0, le=30)
     campaign_poll_seconds: float = Field(default=60.0, gt=0)
+    # the web application (web chat, later the dashboard and Telegram webhooks)
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_secure_cookies: bool = False  # True behind HTTPS: cookies then carry Secure
+    web_session_minutes: int = Field(default=30, gt=0)  # a page session ends after this idle time
+    web_max_body_bytes: int = Field(default=16_384, gt=0)  # larger request bodies get a 413 page
+    web_rate_per_device: int = Field(default=20, gt=0)  # chat posts per minute from one device
+    web_rate_per_address: int = Field(default=120, gt=0)  # chat posts per minute from one address
+    web_device_days: int = Field(default=180, gt=0)  # how long a browser stays this learner's
+    # where "Leave this page" goes (GOV.UK's exit-this-page default: a neutral, common page)
+    web_exit_url: str = "https://www.bbc.co.uk/weather"
 
     @field_validator("timezone")
     @classmethod

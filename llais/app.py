@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -49,6 +49,9 @@ from llais.voice.results import THEMES, theme_of_intent
 from nlu.understand import Understander, build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from web.server import WebServer
 
 
 @dataclass
@@ -179,7 +182,7 @@ def telegram_bots(app: App) -> Bots:
     )
 
 
-def voice_job(app: App, transport: Transport) -> VoiceJob:
+def voice_job(app: App, transport: Transport | None) -> VoiceJob:
     """The learner-voice job: plans invitations, polls, results and posts, and sends them."""
     settings = app.settings
 
@@ -197,6 +200,16 @@ def voice_job(app: App, transport: Transport) -> VoiceJob:
         clock=app.clock,
     )
     return VoiceJob(planner=planner, sender=sender, clock=app.clock)
+
+
+def web_server(app: App, *, clock: Clock = utcnow) -> WebServer:
+    """The web application over the running services, on ``web_listen:web_port``."""
+    from web.app import create_web_app  # web imports this module: import it late
+    from web.server import WebServer
+
+    settings = app.settings
+    web = create_web_app(settings, clock=clock, llais=app)
+    return WebServer(web, host=settings.web_listen, port=settings.web_port)
 
 
 async def chat_in_terminal(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from core.clock import utcnow
 from core.settings import Settings
 from storage.db import AsyncSession
+from storage.repo import web_mailbox
 from storage.repo.retention import purge_free_text
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,14 @@ RETENTION_EVERY = timedelta(hours=6)
 
 
 async def run_retention(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Clear check-in comments and mood notes older than the retention period."""
+    """Clear check-in comments, mood notes and web chat messages older than the retention
+    period."""
     try:
         async with sessions() as session, session.begin():
             cleared = await purge_free_text(
+                session, now=utcnow(), days=settings.free_text_retention_days
+            )
+            cleared += await web_mailbox.purge(
                 session, now=utcnow(), days=settings.free_text_retention_days
             )
     except Exception as exc:

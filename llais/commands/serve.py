@@ -22,7 +22,7 @@ from typing import Any
 from core.settings import Settings
 from core.vocabulary import OutboxPriority
 from llais.alerts import AlertDispatcher, add_dispatch_job
-from llais.app import running_app, telegram_bots, voice_job
+from llais.app import running_app, telegram_bots, voice_job, web_server
 from llais.housekeeping import add_retention_job
 from llais.loop import add_outbox_job
 from llais.outbox import Outbox
@@ -35,30 +35,33 @@ log = logging.getLogger(__name__)
 SETTLE_SECONDS = 3.0  # how long the process keeps cancelling tasks left after serve() returns
 
 NO_TOKEN_HELP = """\
-No bot token is configured, so there is nothing to serve yet.
+No bot token is configured, so only the web chat is served.
 
-To run the learner bot on Telegram, create a bot with @BotFather and set its token:
+To run the learner bot on Telegram as well, create a bot with @BotFather and set its token:
     export LLAIS_LEARNER_BOT_TOKEN=123456:ABC...        (or put it in .env)
     make run
-To try the same conversation in this terminal without Telegram:
+To try the same conversation in this terminal instead:
     .venv/bin/llais chat
 """
 
 
 def register(sub: Any) -> None:
     """Add the ``serve`` command."""
-    parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the configured bots")
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "serve", help="run the web app and the configured bots"
+    )
     parser.set_defaults(func=_serve)
 
 
 async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_GRACE) -> None:
-    """Run every configured bot until ``stop`` is set; a running job gets ``grace`` s to finish."""
+    """Run the web app and every configured bot until ``stop`` is set; a running job gets
+    ``grace`` s to finish."""
     async with running_app(settings) as app:
         bots = telegram_bots(app)
+        web = web_server(app)
         if not bots.apps:
             print(NO_TOKEN_HELP)
-            return
-        log.info("serving %d bot(s)", len(bots.apps))
+        log.info("serving the web app and %d bot(s)", len(bots.apps))
         scheduler = JobScheduler(timezone=settings.tz)
         add_retention_job(scheduler, settings, app.sessions)
         if bots.alert_sender is not None:
@@ -70,26 +73,35 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
         # the one outbox: alerts and replies leave from the outbox job, most urgent first;
         # campaigns (invitations, polls, results, posts) from the voice job's paced lane
-        lanes = None
-        if bots.campaign_transport is not None:
-            job = voice_job(app, bots.campaign_transport)
-            add_voice_job(scheduler, job, every_seconds=settings.campaign_poll_seconds)
-            lanes = (OutboxPriority.ALERT, OutboxPriority.REPLY)
+        job = voice_job(app, bots.campaign_transport)  # the web chat's mailbox, at least
+        add_voice_job(scheduler, job, every_seconds=settings.campaign_poll_seconds)
+        lanes = (OutboxPriority.ALERT, OutboxPriority.REPLY)
         router = RequestRouter(settings=settings, sessions=app.sessions)
         outbox = Outbox(sessions=app.sessions, senders=bots.senders, priorities=lanes)
         add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
-        bots_stop = asyncio.Event()
+        bots_stop, web_stop = asyncio.Event(), asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")
+        serving = asyncio.create_task(web.run(web_stop, on_started=_announce), name="llais web")
         stopping = asyncio.create_task(stop.wait(), name="llais stop")
+        watched = {serving, stopping} | ({running} if bots.apps else set())
         try:
-            await asyncio.wait((running, stopping), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
             # jobs first: the alert job sends through the staff bot and records what it sent
             await scheduler.stop(grace)
+            web_stop.set()
             bots_stop.set()
-            await running  # and a bot that failed raises here
+            try:
+                await serving  # a web app that failed to start raises here
+            finally:
+                await running  # and a bot that failed raises here
+
+
+def _announce(address: str) -> None:
+    """Print the web chat's address once it is listening (``make run`` shows it)."""
+    print(f"Llais web chat: {address}/chat", flush=True)
 
 
 async def settle(within: float = SETTLE_SECONDS) -> None:

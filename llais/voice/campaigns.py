@@ -102,7 +102,7 @@ class CampaignPlanner:
             )
             if window is None or await repo.planned(session, campaign=window.campaign):
                 continue  # no window now, or this window was planned already
-            refs = await repo.recipients(
+            to = await repo.recipients(
                 session,
                 school_ids=[schedule.school_id],
                 year_groups=schedule.year_groups,
@@ -111,7 +111,7 @@ class CampaignPlanner:
             added = await repo.enqueue(
                 session,
                 campaign=window.campaign,
-                refs=refs,
+                to=to,
                 message_key="voice.invitation",
                 params={},
                 now=now,
@@ -126,14 +126,14 @@ class CampaignPlanner:
             campaign = f"poll:{poll.id}"
             if await repo.planned(session, campaign=campaign):
                 continue
-            refs = await repo.recipients(
+            to = await repo.recipients(
                 session, school_ids=poll.school_ids, year_groups=poll.year_groups, opted_in=True
             )
             title = PollDefinition.model_validate(poll.definition).title
             added = await repo.enqueue(
                 session,
                 campaign=campaign,
-                refs=refs,
+                to=to,
                 message_key="voice.poll_invitation",
                 params={"title": bilingual(title.en, title.cy)},
                 now=now,
@@ -156,13 +156,13 @@ class CampaignPlanner:
         campaign = f"yousaid:{post.id}"
         if await repo.planned(session, campaign=campaign):
             return
-        refs = await repo.recipients(session, school_ids=[post.school_id])
+        to = await repo.recipients(session, school_ids=[post.school_id])
         school = await session.get(School, post.school_id)
         name = bilingual(school.name, school.name_cy) if school else bilingual("", "")
         added = await repo.enqueue(
             session,
             campaign=campaign,
-            refs=refs,
+            to=to,
             message_key="voice.yousaid",
             params={"school": name, "text": bilingual(post.text_en, post.text_cy)},
             now=now,
@@ -193,11 +193,11 @@ class CampaignPlanner:
             asked |= {a.person_ref for a in answers}
             added = 0
             for school_id in sorted(met):
-                refs = await repo.recipients(session, school_ids=[school_id], refs=asked)
+                to = await repo.recipients(session, school_ids=[school_id], refs=asked)
                 added += await repo.enqueue(
                     session,
                     campaign=f"results:{poll_id}",
-                    refs=refs,
+                    to=to,
                     message_key="voice.poll_results",
                     params=results_params(definition, schools[str(school_id)]),
                     now=now,

@@ -20,14 +20,16 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from core.channel import Channel
 from core.clock import Clock, utcnow
 from core.errors import LlaisError
 from core.vocabulary import DEFAULT_LANGUAGE
 from llais.outbox import render
 from llais.voice.windows import QuietHours
 from storage.db import AsyncSession
-from storage.models import OutboxMessage
+from storage.models import Author, OutboxMessage
 from storage.repo import voice as repo
+from storage.repo import web_mailbox
 from storage.repo.voice import ClaimedSend
 
 log = logging.getLogger(__name__)
@@ -147,13 +149,14 @@ async def _sleep_until(moment: float) -> None:
 
 
 class CampaignSender:
-    """Drains the campaign queue through a transport."""
+    """Drains the outbox's campaign messages: to the learner bot through ``transport`` (paced),
+    and into the web chat's mailbox (seen the next time the learner opens the page)."""
 
     def __init__(
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        transport: Transport,
+        transport: Transport | None,
         rate: float,
         quiet: QuietHours,
         tz: tzinfo,
@@ -168,6 +171,8 @@ class CampaignSender:
         self.clock = clock
         self.concurrency = concurrency
         self.batch = max(concurrency, int(rate * 2))
+        # without a learner bot, its messages wait in the outbox for one
+        self.channels = [Channel.WEB.value] + ([Channel.TELEGRAM.value] if transport else [])
 
     async def drain(self, stop: asyncio.Event | None = None) -> SendReport:
         """Send everything due, until the queue has nothing due or ``stop`` is set; sends in
@@ -179,12 +184,18 @@ class CampaignSender:
             while stop is None or not stop.is_set():
                 async with self.sessions() as session, session.begin():
                     claimed = await repo.claim(
-                        session, now=self.clock(), limit=self.batch, lease=LEASE
+                        session,
+                        now=self.clock(),
+                        limit=self.batch,
+                        lease=LEASE,
+                        channels=self.channels,
                     )
                     ready = await self._ready(session, claimed, report)
+                    for send, text in [r for r in ready if r[0].channel == Channel.WEB]:
+                        await self._to_mailbox(session, send, text, report)
                 if not claimed:
                     break
-                for send, text in ready:
+                for send, text in [r for r in ready if r[0].channel != Channel.WEB]:
                     await slots.acquire()
                     if stop is not None and stop.is_set():
                         slots.release()
@@ -214,6 +225,19 @@ class CampaignSender:
         report.expired += len(expired)
         return [(send, self._text(send)) for send in claimed if send.id not in expired]
 
+    async def _to_mailbox(
+        self, session: AsyncSession, send: ClaimedSend, text: str, report: SendReport
+    ) -> None:
+        """A web chat learner finds it on the page next time (in the same transaction)."""
+        now = self.clock()
+        await web_mailbox.append(
+            session, mailbox=send.address, author=Author.LLAIS, text=text, now=now
+        )
+        await repo.finish(session, ids=[send.id], now=now)
+        report.sent += 1
+        kind = send.campaign.partition(":")[0]
+        report.by_campaign[kind] = report.by_campaign.get(kind, 0) + 1
+
     @staticmethod
     def _text(send: ClaimedSend) -> str:
         row = OutboxMessage(message=send.message, text=None, buttons=[])
@@ -222,11 +246,12 @@ class CampaignSender:
     async def _send(
         self, send: ClaimedSend, text: str, report: SendReport, slots: asyncio.Semaphore
     ) -> None:
+        assert self.transport is not None  # only claimed for the bot when there is one
         try:
             for _ in range(MAX_TRIES_IN_PLACE):
-                await self.pacer.wait(send.chat_id)
+                await self.pacer.wait(send.address)
                 try:
-                    await self.transport.send_text(send.chat_id, text)
+                    await self.transport.send_text(send.address, text)
                 except RetryLater as exc:
                     report.retried += 1
                     self.pacer.pause(exc.seconds)

@@ -3,7 +3,8 @@ did" posts, and the campaigns planned (their messages go through the outbox of 0
 the key <campaign>:<learner>)
 
 Revision ID: 0010
-Revises: 0006 (on main it was to follow 0004; the school branch's outbox, 0006, comes first)
+Revises: 0006, 0007 (on main it was to follow 0004; it joins the outbox of 0006 and the web
+mailbox of 0007, which both follow 0004)
 Create Date: 2026-12-01 12:29:54.246593
 """
 
@@ -16,7 +17,7 @@ import storage.types
 
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: tuple[str, ...] | None = ("0006", "0007")
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -23,11 +23,13 @@ from storage.models.voice import (
     PollAnswer,
     SchoolCalendar,
 )
+from storage.models.web import Author, WebMessage
 
 __all__ = [
     "AlertDelivery",
     "AlertEvent",
     "Announcement",
+    "Author",
     "Base",
     "Campaign",
     "Checkin",
@@ -49,4 +51,5 @@ __all__ = [
     "SchoolCalendar",
     "SchoolContact",
     "SchoolMessage",
+    "WebMessage",
 ]

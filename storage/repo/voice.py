@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -269,6 +269,10 @@ async def get_announcement(session: AsyncSession, *, post_id: int) -> Announceme
 # ----- recipients and campaign sends -----------------------------------------------------------
 
 
+CAMPAIGN_CHANNELS = (Channel.TELEGRAM.value, Channel.WEB.value)
+Recipient = tuple[str, str]  # (person ref, the channel they are reached on)
+
+
 async def recipients(
     session: AsyncSession,
     *,
@@ -276,21 +280,23 @@ async def recipients(
     year_groups: Sequence[int] = (),
     opted_in: bool = False,
     refs: Iterable[str] | None = None,
-) -> list[str]:
-    """Learners of these schools (and year groups) who can be reached on the learner bot and did
-    not stop messages; with ``opted_in`` only those who asked for invitations."""
+) -> list[Recipient]:
+    """Learners of these schools (and year groups) who can be reached (the learner bot, or the
+    web chat's mailbox) and did not stop messages; with ``opted_in`` only those who asked for
+    invitations."""
     query = (
-        select(Person.ref)
+        select(Person.ref, ReplyAddress.channel)
         .join(
             ReplyAddress,
             and_(
                 ReplyAddress.person_ref == Person.ref,
-                ReplyAddress.channel == Channel.TELEGRAM.value,
+                ReplyAddress.channel == Person.channel,
             ),
         )
         .where(
             Person.audience == Audience.LEARNER,
             Person.stopped.is_(False),
+            Person.channel.in_(CAMPAIGN_CHANNELS),
             Person.school_id.in_(list(school_ids)),
         )
     )
@@ -300,7 +306,7 @@ async def recipients(
         query = query.join(InvitationOptIn, InvitationOptIn.person_ref == Person.ref)
     if refs is not None:
         query = query.where(Person.ref.in_(list(refs)))
-    return list(await session.scalars(query.order_by(Person.ref)))
+    return [(ref, channel) for ref, channel in await session.execute(query.order_by(Person.ref))]
 
 
 def _key(campaign: str, ref: str) -> str:
@@ -316,7 +322,7 @@ async def enqueue(
     session: AsyncSession,
     *,
     campaign: str,
-    refs: Sequence[str],
+    to: Sequence[Recipient],
     message_key: str,
     params: dict[str, Any],
     now: datetime,
@@ -333,7 +339,7 @@ async def enqueue(
             "idempotency_key": _key(campaign, ref),
             "person_ref": ref,
             "audience": Audience.LEARNER.value,
-            "channel": Channel.TELEGRAM.value,
+            "channel": channel,
             "priority": int(OutboxPriority.CAMPAIGN),
             "message": message,
             "buttons": [],
@@ -343,7 +349,7 @@ async def enqueue(
             "not_before": now,
             "created_at": now,
         }
-        for ref in refs
+        for ref, channel in to
     ]
     before = await _count(session, campaign)
     dialect = session.get_bind().dialect.name
@@ -389,7 +395,8 @@ class ClaimedSend:
     id: int
     campaign: str
     person_ref: str
-    chat_id: str
+    channel: str
+    address: str  # a Telegram chat id, or the web chat's mailbox
     language: Language | None
     message: dict[str, Any]
 
@@ -401,7 +408,12 @@ class ClaimedSend:
 
 
 async def claim(
-    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    channels: Collection[str] = CAMPAIGN_CHANNELS,
 ) -> list[ClaimedSend]:
     """Take up to ``limit`` due campaign messages from the outbox, oldest first, leased for
     ``lease`` as the outbox does (``not_before`` moves ahead, ``attempts`` goes up): a sender
@@ -412,6 +424,7 @@ async def claim(
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.priority == int(OutboxPriority.CAMPAIGN),
+            OutboxMessage.channel.in_(list(channels)),
             OutboxMessage.not_before <= now,
         )
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
@@ -427,22 +440,23 @@ async def claim(
         message.not_before = now + lease
     refs = {message.person_ref for message in messages}
     people = {
-        ref: (language, stopped, chat_id)
-        for ref, language, stopped, chat_id in await session.execute(
-            select(Person.ref, Person.language, Person.stopped, ReplyAddress.chat_id)
-            .outerjoin(
-                ReplyAddress,
-                and_(
-                    ReplyAddress.person_ref == Person.ref,
-                    ReplyAddress.channel == Channel.TELEGRAM.value,
-                ),
+        (ref, channel): (language, stopped, chat_id)
+        for ref, channel, language, stopped, chat_id in await session.execute(
+            select(
+                Person.ref,
+                ReplyAddress.channel,
+                Person.language,
+                Person.stopped,
+                ReplyAddress.chat_id,
             )
+            .join(ReplyAddress, ReplyAddress.person_ref == Person.ref)
             .where(Person.ref.in_(refs))
         )
     }
     claimed: list[ClaimedSend] = []
     for message in messages:
-        language, stopped, chat_id = people.get(message.person_ref, (None, True, None))
+        key = (message.person_ref, message.channel)
+        language, stopped, chat_id = people.get(key, (None, True, None))
         if chat_id is None or stopped:
             # stopped messages (or erased their address) since it was queued
             message.status, message.last_error_kind = OutboxStatus.FAILED, "Stopped"
@@ -450,7 +464,13 @@ async def claim(
         campaign = message.idempotency_key.rsplit(":", 1)[0]
         claimed.append(
             ClaimedSend(
-                message.id, campaign, message.person_ref, chat_id, language, message.message
+                message.id,
+                campaign,
+                message.person_ref,
+                message.channel,
+                chat_id,
+                language,
+                message.message,
             )
         )
     await session.flush()

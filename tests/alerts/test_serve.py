@@ -186,6 +186,7 @@ async def test_llais_serve_exits_promptly_on_sigterm_with_the_alert_job_mid_send
         "LLAIS_TELEGRAM_BASE_URL": staff_api.base_url,
         "LLAIS_TELEGRAM_BASE_FILE_URL": staff_api.base_file_url,
         "LLAIS_ALERT_POLL_SECONDS": "0.2",
+        "LLAIS_WEB_PORT": "0",
     }
     code = "from llais.cli import main; raise SystemExit(main(['serve']))"
     process = await asyncio.create_subprocess_exec(

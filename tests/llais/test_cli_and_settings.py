@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import signal
+import socket
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -62,19 +68,49 @@ async def test_demo_seed_is_idempotent(database_url: str) -> None:
     assert {f"DEMO-Y{year}" for year in range(7, 14)} <= codes
 
 
-def test_serve_without_a_token_explains_what_to_do(
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _interrupt_once_serving(address: str, seen: list[int]) -> None:
+    """Wait until the web app answers, then interrupt this process as Ctrl-C would."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            seen.append(httpx.get(f"{address}/healthz", timeout=1).status_code)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_serve_without_a_token_serves_the_web_chat_and_explains_the_bots(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    port = _free_port()
     monkeypatch.setenv("LLAIS_SECRET_KEY", "s" * 20)
     monkeypatch.setenv("LLAIS_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/llais.db")
+    monkeypatch.setenv("LLAIS_WEB_PORT", str(port))
     monkeypatch.delenv("LLAIS_LEARNER_BOT_TOKEN", raising=False)
     monkeypatch.delenv("LLAIS_STAFF_BOT_TOKEN", raising=False)
     assert main(["db", "upgrade"]) == 0
     assert main(["demo", "seed"]) == 0
-    assert main(["serve"]) == 0
+    seen: list[int] = []
+    address = f"http://127.0.0.1:{port}"
+    watcher = threading.Thread(target=_interrupt_once_serving, args=(address, seen))
+    watcher.start()
+    try:
+        assert main(["serve"]) == 0
+    finally:
+        watcher.join()
+    assert seen == [200]
     out = capsys.readouterr().out
     assert "LLAIS_LEARNER_BOT_TOKEN" in out and "llais chat" in out
+    assert f"Llais web chat: {address}/chat" in out
 
 
 def test_a_configuration_error_is_a_clear_message(

@@ -67,17 +67,18 @@ async def _learners(sessions: async_sessionmaker[AsyncSession], n: int) -> list[
                 session, person=person, channel=Channel.TELEGRAM, chat_id=str(FIRST_CHAT + i)
             )
             session.add(InvitationOptIn(person_ref=ref, opted_in_at=T0))
+        to = [(ref, Channel.TELEGRAM.value) for ref in refs]
         added = await repo.enqueue(
             session,
             campaign=CAMPAIGN,
-            refs=refs,
+            to=to,
             message_key="voice.invitation",
             params={},
             now=T0,
         )
         assert added == n
         again = await repo.enqueue(
-            session, campaign=CAMPAIGN, refs=refs, message_key="voice.invitation", params={}, now=T0
+            session, campaign=CAMPAIGN, to=to, message_key="voice.invitation", params={}, now=T0
         )
         assert again == 0  # the idempotency key: planned twice, queued once
     return refs

@@ -1,0 +1,1 @@
+"""The one web application: the learner web chat, and later the staff dashboard and webhooks."""

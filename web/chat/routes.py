@@ -1,0 +1,207 @@
+"""The chat pages: ``GET /chat`` (the conversation and one form), ``POST /chat`` (post, redirect,
+get; or, from htmx, just the new messages), the crisis contacts, quick exit and forgetting the
+device. Learner text never goes into a URL or a log line."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.vocabulary import Language
+from llais.signposter import LEARNER_SIGNPOSTS
+from web.chat.conversation import StaleChoice, WebChat
+from web.chat.device import device_id, forget_device, new_device_id, remember_device
+from web.deps import llais_app, page_language
+from web.security import SESSION_COOKIE, RateLimiter, page_session, require_csrf
+from web.templating import render, translator
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+FALLBACK_CONTACTS = (
+    "chat.help_fallback_childline",
+    "chat.help_fallback_meic",
+    "chat.help_fallback_samaritans",
+)
+
+
+def _chat(request: Request) -> WebChat:
+    state = request.app.state
+    chat: WebChat | None = getattr(state, "web_chat", None)
+    if chat is None or chat.llais is not llais_app(request):
+        chat = state.web_chat = WebChat(llais_app(request), state.clock)
+    return chat
+
+
+def _limiters(request: Request) -> tuple[RateLimiter, RateLimiter]:
+    state = request.app.state
+    limiters: tuple[RateLimiter, RateLimiter] | None = getattr(state, "chat_limiters", None)
+    if limiters is None:
+        settings = llais_app(request).settings
+        limiters = state.chat_limiters = (
+            RateLimiter(settings.web_rate_per_device, clock=state.clock),
+            RateLimiter(settings.web_rate_per_address, clock=state.clock),
+        )
+    return limiters
+
+
+def _start_label(request: Request) -> str:
+    return str(translator(page_language(request))("chat.start"))
+
+
+async def _use_learner_language(request: Request, chat: WebChat, device: str | None) -> None:
+    """Pages follow the learner's chosen language once they have chosen one."""
+    language = await chat.language(device)
+    if language is not None:
+        request.state.language = language
+
+
+@router.get("/", include_in_schema=False)
+async def home() -> Response:
+    return RedirectResponse("/chat", status_code=303)
+
+
+@router.get("/chat")
+async def show_chat(request: Request) -> Response:
+    chat = _chat(request)
+    device = device_id(request)
+    await _use_learner_language(request, chat, device)
+    session = page_session(request)
+    view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+    return render(request, "chat/page.html", {"view": view, "typed": "", "notice": ""})
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+async def _form(request: Request) -> FormData:
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != FORM_TYPE:
+        raise HTTPException(status_code=415, detail="content_type")
+    try:
+        return await request.form(max_files=0, max_fields=20, max_part_size=16_384)
+    except StarletteHTTPException:  # the body limit (web.middleware), and the form's own limits
+        raise
+    except Exception as exc:  # a body python-multipart cannot parse
+        raise HTTPException(status_code=400, detail="bad_request") from exc
+
+
+def _field(form: FormData, name: str) -> str:
+    value: Any = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/chat")
+async def post_chat(request: Request) -> Response:
+    form = await _form(request)
+    text = _field(form, "text").strip()
+    choice = _field(form, "choice").strip()
+    chat = _chat(request)
+    device = device_id(request)
+    session = page_session(request)
+    if text and device is not None and session.expired:
+        # A learner came back to a page left open: keep what they typed, ask to send again.
+        await _use_learner_language(request, chat, device)
+        view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+        notice = "chat.expired_resend"
+        return render(request, "chat/page.html", {"view": view, "typed": text, "notice": notice})
+    require_csrf(request, form)
+    per_device, per_address = _limiters(request)
+    address = request.client.host if request.client else "unknown"
+    if not per_address.allow(address) or not per_device.allow(device or session.id):
+        raise HTTPException(status_code=429, detail="rate_limited")
+    if not text and not choice:
+        return RedirectResponse("/chat", status_code=303)
+    new_device = device is None
+    if device is None:
+        device = new_device_id()
+    turn_field = _field(form, "turn")
+    turn = int(turn_field) if turn_field.isdigit() and len(turn_field) < 9 else None
+    try:
+        posted = await chat.post(
+            device, text=text, choice=choice, turn=turn, start_label=_start_label(request)
+        )
+    except StaleChoice:
+        log.info("web chat: a choice this page does not offer now was refused")
+        raise HTTPException(status_code=409, detail="stale_choice") from None
+    settings = llais_app(request).settings
+    if _is_htmx(request):
+        await _use_learner_language(request, chat, device)
+        view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+        response: Response = render(
+            request, "chat/_posted.html", {"view": view, "posted": posted.messages}
+        )
+    else:
+        response = RedirectResponse("/chat", status_code=303)
+    if new_device:
+        remember_device(response, settings, device)
+    return response
+
+
+@router.get("/help-now")
+async def help_now(request: Request) -> Response:
+    """The crisis contacts open now, from the directory; a built-in list if that fails. Never
+    depends on the conversation."""
+    chat = _chat(request)
+    device = device_id(request)
+    try:
+        await _use_learner_language(request, chat, device)
+    except Exception as exc:  # the database is down: the page must still show
+        log.warning("help page: learner language unavailable (%s)", type(exc).__name__)
+    language = page_language(request)
+    lines: list[str] = []
+    try:
+        signposter = llais_app(request).learner.signposter
+        text = signposter.crisis_text(
+            language, request.app.state.clock(), None, policy=LEARNER_SIGNPOSTS
+        )
+        lines = [line.lstrip("• ").strip() for line in text.splitlines() if line.strip()]
+    except Exception as exc:
+        log.warning("help page: directory unavailable (%s)", type(exc).__name__)
+    t = translator(language)
+    if not lines:
+        lines = [t(key) for key in FALLBACK_CONTACTS]
+    return render(request, "chat/help.html", {"contacts": lines})
+
+
+@router.get("/leave")
+async def leave(request: Request) -> Response:
+    """Quick exit without JavaScript: go to the neutral page (with it, the page replaces itself
+    and its history entry)."""
+    response = RedirectResponse(llais_app(request).settings.web_exit_url, status_code=303)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+@router.get("/chat/forget")
+async def forget_page(request: Request) -> Response:
+    chat = _chat(request)
+    await _use_learner_language(request, chat, device_id(request))
+    return render(request, "chat/forget.html")
+
+
+@router.post("/chat/forget")
+async def forget(request: Request) -> Response:
+    form = await _form(request)
+    require_csrf(request, form)
+    chat = _chat(request)
+    device = device_id(request)
+    language: Language | None = await chat.language(device)
+    if device is not None:
+        await chat.forget(device)
+    if language is not None:
+        request.state.language = language
+    response = render(request, "chat/forgotten.html")
+    settings = llais_app(request).settings
+    forget_device(response, settings)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    request.state.end_session = True
+    return response
