@@ -77,18 +77,18 @@ class Pacer:
 
     Sends get evenly spaced slots; on waking, a sender also checks that no more than ``rate``
     sends started in the last second (a late wake-up must not turn into a burst) and that no
-    429 pause began while it slept. A 429 also slows the pace a little (down to 3/4 of
+    429 pause began while it slept. A 429 also slows the pace a little (down to 85% of
     ``rate``), and each quiet spell brings it back up: on a busy machine requests bunch on
     the way, and a 429 costs every sender a whole ``retry_after``.
     """
 
-    SLOWER = 1.0  # messages/s less after a 429
-    FASTER = 0.25  # messages/s more after each quiet spell, up to the configured rate
-    QUIET_SPELL = 15.0  # seconds without a 429 before speeding up again
+    SLOWER = 0.5  # messages/s less after a 429 pause
+    FASTER = 0.5  # messages/s more after each quiet spell, up to the configured rate
+    QUIET_SPELL = 10.0  # seconds without a 429 before speeding up again
 
     def __init__(self, rate: float, per_chat: float = 1.0) -> None:
         self.rate_max = rate
-        self.floor = rate * 0.75
+        self.floor = rate * 0.85
         self._set_rate(rate)
         self._changed = time.monotonic()
         self.per_chat = per_chat
