@@ -9,6 +9,9 @@ before any reply is sent. A further message in the same safety conversation upda
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
 
 from core.channel import Inbound, InboundKind, Reply
 from core.i18n import catalogue
@@ -47,7 +50,10 @@ class LearnerService(DialogueService[LearnerPorts]):
     vocabulary = LEARNER_VOCABULARY
     ports_type = LearnerPorts
     # commands answered here rather than by a flow file: polls are data in the database
-    VOICE_COMMANDS = frozenset({"poll", "yousaid"})
+    # (with their Welsh names, as the routes give every command)
+    VOICE_COMMANDS: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"poll": "poll", "arolwg": "poll", "yousaid": "yousaid", "dywedoch": "yousaid"}
+    )
 
     async def _open(self, session: AsyncSession, ref: str, inbound: Inbound) -> LearnerPorts:
         """The learner's ports, with any poll created since the last turn made runnable."""
@@ -60,8 +66,8 @@ class LearnerService(DialogueService[LearnerPorts]):
         return await super()._open(session, ref, inbound)
 
     async def _command(self, turn: Turn[LearnerPorts]) -> Outcome:
-        name = turn.inbound.command.lower()
-        if name not in self.VOICE_COMMANDS or turn.ports.language is None:
+        name = self.VOICE_COMMANDS.get(turn.inbound.command.lower())
+        if name is None or turn.ports.language is None:
             return await super()._command(turn)
         person = turn.ports.person
         language = turn.language

@@ -217,5 +217,6 @@ async def test_a_you_said_we_did_post_reaches_each_learner_once_and_can_be_liste
                 assert sum("second counter" in t for t in texts_to(botapi, user)) == 1
             text = await turn(botapi, ANNA, botapi.push_command(ANNA, "yousaid"), "second counter")
             assert "What your school changed" in text
+            text = await turn(botapi, BEN, botapi.push_command(BEN, "dywedoch"), "second counter")
     finally:
         await app.db.dispose()
