@@ -2,7 +2,6 @@
 
 from storage.models.base import Base
 from storage.models.contacts import DirectoryImport, SchoolContact
-from storage.models.outbox import OutboxMessage
 from storage.models.insight import (
     DashboardEvent,
     DashboardSession,
@@ -10,6 +9,7 @@ from storage.models.insight import (
     GroupMember,
     InterventionGroup,
 )
+from storage.models.outbox import OutboxMessage
 from storage.models.people import (
     Checkin,
     CheckinAnswer,
@@ -21,14 +21,25 @@ from storage.models.people import (
 from storage.models.requests import ContactRequest, SchoolMessage
 from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
-from storage.models.web import Author, WebMessage
 from storage.models.updates import ProcessedUpdate
+from storage.models.voice import (
+    Announcement,
+    Campaign,
+    InvitationOptIn,
+    InviteSchedule,
+    Poll,
+    PollAnswer,
+    SchoolCalendar,
+)
+from storage.models.web import Author, WebMessage
 
 __all__ = [
     "AlertDelivery",
     "AlertEvent",
+    "Announcement",
     "Author",
     "Base",
+    "Campaign",
     "Checkin",
     "CheckinAnswer",
     "ContactRequest",
@@ -40,13 +51,18 @@ __all__ = [
     "EnrolmentCode",
     "GroupMember",
     "InterventionGroup",
+    "InvitationOptIn",
+    "InviteSchedule",
     "MoodLog",
     "OutboxMessage",
     "Person",
+    "Poll",
+    "PollAnswer",
     "ProcessedUpdate",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
+    "SchoolCalendar",
     "SchoolContact",
     "SchoolMessage",
     "WebMessage",
