@@ -36,6 +36,7 @@ from storage.repo import voice as voice_repo
 from storage.repo.turns import OpenedTurn
 
 ANSWER_PREFIX = "answer:"
+START_COMMANDS = frozenset({"start", "dechrau"})  # `/start CODE` moves school or year
 
 LEARNER_VOCABULARY = Vocabulary(
     audience=Audience.LEARNER,
@@ -116,7 +117,8 @@ class LearnerService(DialogueService[LearnerPorts]):
                 thread = inbound.choice.removeprefix(ANSWER_PREFIX)
                 return await self._start(turn, "answer_school", data={"thread": thread})
             code = text.strip()
-            start = inbound.kind is InboundKind.COMMAND and inbound.command.lower() == "start"
+            command = inbound.command.lower()
+            start = inbound.kind is InboundKind.COMMAND and command in START_COMMANDS
             if start and code and turn.ports.language is not None:
                 return await self._start(turn, "change_school", data={"code": code[:40]})
         risk = understanding.risk if understanding is not None else None
