@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -71,6 +72,14 @@ class Settings(BaseSettings):
         True  # publish recent periods in the background when the dashboard starts
     )
 
+    # learner voice: no invitations, polls or posts between these local times
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(7, 30)
+    invite_window_minutes: int = Field(default=120, gt=0, le=720)
+    # campaign messages per second over the learner bot, under Telegram's ~30/s broadcast limit
+    # so that replies to learners keep some room
+    campaign_rate: float = Field(default=28.0, gt=0, le=30)
+    campaign_poll_seconds: float = Field(default=60.0, gt=0)
     # the web application (web chat, later the dashboard and Telegram webhooks)
     web_listen: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)

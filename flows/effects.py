@@ -133,6 +133,23 @@ class SaveStaffCheckin:
     lowest_well: SpiceWell | None
 
 
+@dataclass(frozen=True, slots=True)
+class SetInvitations:
+    """Check-in invitations on (opted in) or off (the default)."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SavePollAnswers:
+    """A learner's answers to a poll: option ids and scale values, and free-text answers (kept
+    only until the poll's themes are worked out)."""
+
+    poll_id: int
+    values: tuple[tuple[str, str], ...]  # (question id, option id or scale value)
+    texts: tuple[tuple[str, str], ...] = ()  # (question id, text)
+
+
 Effect = (
     SetLanguage
     | Enrol
@@ -149,4 +166,6 @@ Effect = (
     | SendToLearner
     | AddAlertNote
     | SaveStaffCheckin
+    | SetInvitations
+    | SavePollAnswers
 )

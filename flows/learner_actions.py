@@ -42,6 +42,7 @@ from flows.effects import (
     UpdateAlert,
 )
 from flows.state import SafetyContext
+from flows.voice_actions import save_poll, set_invitations
 
 # Needs for which crisis lines open now come first even when reached from the help menu.
 SERIOUS_NEEDS = frozenset(
@@ -351,5 +352,7 @@ LEARNER_ACTIONS: dict[str, ActionFn[LearnerCapabilities]] = registry(
     signpost,
     wellbeing_tip,
     request_school_contact,
+    set_invitations,
+    save_poll,
     answer_school,
 )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.telegram import (
     TelegramAlertSender,
     TelegramApp,
+    TelegramCampaignTransport,
     TelegramSender,
     TelegramWebhook,
     build_application,
@@ -30,7 +31,9 @@ from core.settings import Settings
 from core.vocabulary import Audience
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
-from flows.loader import load_flowset
+from flows.loader import FlowSet, load_flowset
+from flows.polls import MESSAGE_KEYS as poll_keys
+from flows.polls import PollFlows
 from flows.staff_actions import STAFF_ACTIONS
 from flows.staff_actions import message_keys as staff_action_keys
 from llais.alerts import AlertSender
@@ -42,8 +45,12 @@ from llais.outbox import ChannelSender
 from llais.requests import message_keys as request_keys
 from llais.signposter import build_signposter
 from llais.staff import STAFF_VOCABULARY, StaffService
+from llais.voice import CampaignPlanner, CampaignSender, Transport, VoiceJob, quiet_hours
+from llais.voice.render import MESSAGE_KEYS as voice_keys
+from llais.voice.render import theme_key
+from llais.voice.results import THEMES, theme_of_intent
 from llais.webhooks import UpdateReceiver
-from nlu.understand import build_understander
+from nlu.understand import Understander, build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 
@@ -60,6 +67,8 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     learner: LearnerService
     staff: StaffService
+    understander: Understander
+    clock: Clock = utcnow
     # the bots' webhooks by kind ("learner", "staff"), when updates come by webhook
     webhooks: dict[str, UpdateReceiver] = field(default_factory=dict)
 
@@ -75,6 +84,7 @@ def check_messages(messages: Catalogue) -> None:
             "llais.requests": request_keys(),
             "the learner service": LEARNER_VOCABULARY.message_keys(),
             "the staff service": STAFF_VOCABULARY.message_keys(),
+            "llais.voice": voice_keys | poll_keys | {theme_key(t) for t in THEMES},
         }
     )
 
@@ -85,7 +95,9 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     check_messages(catalogue())
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
-    flowset = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
+    loaded = load_flowset(Audience.LEARNER, LEARNER_ACTIONS)
+    # polls are flows too, added from the database as they are created
+    flowset = FlowSet(flows=PollFlows(loaded.flows), routes=loaded.routes, sources=loaded.sources)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
     learner = LearnerService(
@@ -104,7 +116,15 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         signposter=signposter,
         clock=clock,
     )
-    return App(settings=settings, db=db, sessions=sessions, learner=learner, staff=staff)
+    return App(
+        settings=settings,
+        db=db,
+        sessions=sessions,
+        learner=learner,
+        staff=staff,
+        understander=understander,
+        clock=clock,
+    )
 
 
 @asynccontextmanager
@@ -132,6 +152,7 @@ class Bots:
     alert_sender: AlertSender | None
     senders: dict[str, ChannelSender]  # the outbox's sender for each bot's channel
     webhooks: list[TelegramWebhook] = field(default_factory=list)
+    campaign_transport: Transport | None = None  # the outbox's campaign lane (learner bot)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run every bot until ``stop`` is set: long polling, or (with a webhook URL) updates
@@ -147,11 +168,13 @@ def telegram_bots(app: App) -> Bots:
     settings = app.settings
     apps: list[TelegramApp] = []
     sender: AlertSender | None = None
+    transport: Transport | None = None
     senders: dict[str, ChannelSender] = {}
     token = settings.token(Audience.LEARNER)
     if token:
         learner = build_application(token, settings, app.learner, bot_kind="learner")
         apps.append(learner)
+        transport = TelegramCampaignTransport(learner.bot)
         senders[Channel.TELEGRAM] = TelegramSender(learner.bot)
     staff_token = settings.token(Audience.STAFF)
     if staff_token:
@@ -161,7 +184,13 @@ def telegram_bots(app: App) -> Bots:
         apps.append(staff)
         sender = TelegramAlertSender(staff.bot)
         senders[Channel.STAFF_TELEGRAM] = TelegramSender(staff.bot)
-    bots = Bots(settings=settings, apps=apps, alert_sender=sender, senders=senders)
+    bots = Bots(
+        settings=settings,
+        apps=apps,
+        alert_sender=sender,
+        senders=senders,
+        campaign_transport=transport,
+    )
     if settings.telegram_webhook_url:
         for bot_app in apps:
             hook = TelegramWebhook(bot_app, secret=webhook_secret(settings, bot_app.bot.token))
@@ -175,6 +204,26 @@ def web_senders(app: App) -> dict[str, ChannelSender]:
     from web.chat.outbox import WebMailboxSender  # web imports this module: import it late
 
     return {Channel.WEB: WebMailboxSender(app.sessions)}
+
+
+def voice_job(app: App, transport: Transport | None) -> VoiceJob:
+    """The learner-voice job: plans invitations, polls, results and posts, and sends them."""
+    settings = app.settings
+
+    async def themer(text: str) -> str:
+        understanding = await app.understander.understand(text)
+        return theme_of_intent(understanding.nlu.intent)
+
+    planner = CampaignPlanner(settings=settings, sessions=app.sessions, themer=themer)
+    sender = CampaignSender(
+        sessions=app.sessions,
+        transport=transport,
+        rate=settings.campaign_rate,
+        quiet=quiet_hours(settings),
+        tz=settings.tz,
+        clock=app.clock,
+    )
+    return VoiceJob(planner=planner, sender=sender, clock=app.clock)
 
 
 def web_server(app: App, *, clock: Clock = utcnow) -> WebServer:

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "llais.commands.staff",
     "llais.commands.directory",
     "llais.commands.insight",
+    "llais.commands.voice",
     "nlu.cli",
 )
 

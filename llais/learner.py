@@ -11,21 +11,32 @@ below a concern gets one gentle check question, and no alert unless the answer s
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
 
-from core.channel import InboundKind
+from core.channel import Inbound, InboundKind, Reply
+from core.i18n import catalogue
 from core.vocabulary import Audience
 from flows.effects import RaiseAlert, UpdateAlert
 from flows.engine import Outcome
 from flows.model import TextStep
+from flows.polls import PollDefinition, PollFlows, compile_poll, flow_id
 from flows.state import ConversationState, SafetyContext
 from llais.dialogue import DialogueService, Turn, Vocabulary
 from llais.excerpts import excerpt_around
 from llais.ports import LearnerPorts
 from llais.signposter import LEARNER_SIGNPOSTS
+from llais.voice.render import announcement_text
 from nlu.safeguarding import RiskAssessment
 from nlu.understand import Understanding
+from storage.db import AsyncSession
+from storage.models import School
+from storage.repo import voice as voice_repo
+from storage.repo.turns import OpenedTurn
 
 ANSWER_PREFIX = "answer:"
+START_COMMANDS = frozenset({"start", "dechrau"})  # `/start CODE` moves school or year
 
 LEARNER_VOCABULARY = Vocabulary(
     audience=Audience.LEARNER,
@@ -48,6 +59,49 @@ class LearnerService(DialogueService[LearnerPorts]):
 
     vocabulary = LEARNER_VOCABULARY
     ports_type = LearnerPorts
+    # commands answered here rather than by a flow file: polls are data in the database
+    # (with their Welsh names, as the routes give every command)
+    VOICE_COMMANDS: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"poll": "poll", "arolwg": "poll", "yousaid": "yousaid", "dywedoch": "yousaid"}
+    )
+
+    async def _open(
+        self, session: AsyncSession, ref: str, opened: OpenedTurn, inbound: Inbound
+    ) -> LearnerPorts:
+        """The learner's ports, with any poll created since the last turn made runnable."""
+        flows = self.engine.flowset.flows
+        if isinstance(flows, PollFlows):
+            for poll in await voice_repo.polls_after(session, poll_id=flows.loaded_up_to):
+                flows.add(
+                    poll.id, compile_poll(poll.id, PollDefinition.model_validate(poll.definition))
+                )
+        return await super()._open(session, ref, opened, inbound)
+
+    async def _command(self, turn: Turn[LearnerPorts]) -> Outcome:
+        name = self.VOICE_COMMANDS.get(turn.inbound.command.lower())
+        if name is None or turn.ports.language is None:
+            return await super()._command(turn)
+        person = turn.ports.person
+        language = turn.language
+        if not turn.ports.enrolled:
+            return self._reply(turn, catalogue().get("voice.needs_school", language))
+        session = turn.ports.session
+        if name == "poll":
+            poll = await voice_repo.poll_to_answer(session, person=person, now=self.clock())
+            if poll is None or flow_id(poll.id) not in self.engine.flowset.flows:
+                return self._reply(turn, catalogue().get("voice.no_poll", language))
+            return await self._start(turn, flow_id(poll.id))
+        posts = await voice_repo.announcements(session, school_id=person.school_id, limit=5)
+        if not posts:
+            return self._reply(turn, catalogue().get("voice.yousaid_none", language))
+        school = await session.get(School, person.school_id)
+        texts = [catalogue().get("voice.yousaid_header", language)]
+        texts += [announcement_text(post, school, language) for post in posts]
+        return self._reply(turn, "\n\n".join(texts))
+
+    @staticmethod
+    def _reply(turn: Turn[LearnerPorts], text: str) -> Outcome:
+        return Outcome([Reply(text)], [], turn.state, turn.language)
 
     def _safety_flows(self) -> frozenset[str]:
         return self.routes.concern_flows | {OTHER_FLOW}
@@ -63,7 +117,8 @@ class LearnerService(DialogueService[LearnerPorts]):
                 thread = inbound.choice.removeprefix(ANSWER_PREFIX)
                 return await self._start(turn, "answer_school", data={"thread": thread})
             code = text.strip()
-            start = inbound.kind is InboundKind.COMMAND and inbound.command.lower() == "start"
+            command = inbound.command.lower()
+            start = inbound.kind is InboundKind.COMMAND and command in START_COMMANDS
             if start and code and turn.ports.language is not None:
                 return await self._start(turn, "change_school", data={"code": code[:40]})
         risk = understanding.risk if understanding is not None else None

@@ -23,7 +23,7 @@ The API, small on purpose (other parts of Llais queue through it):
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -34,7 +34,7 @@ from core.channel import Button, Reply
 from core.clock import Clock, utcnow
 from core.errors import LlaisError
 from core.i18n import catalogue
-from core.vocabulary import DEFAULT_LANGUAGE, Language, OutboxStatus
+from core.vocabulary import DEFAULT_LANGUAGE, Language, OutboxPriority, OutboxStatus
 from storage.db import AsyncSession
 from storage.models.outbox import OutboxMessage
 from storage.repo import outbox as repo
@@ -123,10 +123,13 @@ class Outbox:
         sessions: async_sessionmaker[AsyncSession],
         senders: Mapping[str, ChannelSender],
         clock: Clock = utcnow,
+        priorities: Collection[OutboxPriority] | None = None,
     ) -> None:
         self.sessions = sessions
         self.senders = dict(senders)
         self.clock = clock
+        # None: every priority; campaigns may have their own paced lane (llais.voice.sender)
+        self.priorities = priorities
 
     def register(self, channel: str, sender: ChannelSender) -> None:
         """Send ``channel``'s messages through ``sender`` (e.g. the web chat's mailbox)."""
@@ -138,7 +141,12 @@ class Outbox:
         now = self.clock()
         async with self.sessions() as session, session.begin():
             rows = await repo.claim_due(
-                session, now=now, limit=limit, lease=LEASE, channels=list(self.senders)
+                session,
+                now=now,
+                limit=limit,
+                lease=LEASE,
+                channels=list(self.senders),
+                priorities=self.priorities,
             )
             work: list[Delivery] = []
             for row in rows:

@@ -28,15 +28,17 @@ from flows.effects import (
     RequestContact,
     SaveCheckin,
     SaveMood,
+    SavePollAnswers,
     SaveStaffCheckin,
     SendToLearner,
+    SetInvitations,
     SetLanguage,
     SetStopped,
     UpdateAlert,
 )
 from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
-from storage.repo import alert_events, schools, threads
+from storage.repo import alert_events, schools, threads, voice
 from storage.repo import people as repo
 from storage.repo.groups import join_group
 
@@ -60,6 +62,8 @@ ALLOWED: Mapping[Audience, frozenset[type[Effect]]] = {
             AnswerSchool,
             CodeRefused,
             EraseMyData,
+            SetInvitations,
+            SavePollAnswers,
         }
     ),
     Audience.STAFF: frozenset(
@@ -235,6 +239,10 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                             step=0,
                         )
                     )
+            case SetInvitations(on=on):
+                await voice.set_invitations(session, person=person, on=on, now=ctx.now)
+            case SavePollAnswers():
+                await voice.save_poll_answers(session, person=person, effect=effect, now=ctx.now)
             case SendToLearner(thread=thread, text=text):
                 sent = await threads.staff_sends(
                     session, staff=person, thread=thread, text=text, now=ctx.now

@@ -8,6 +8,7 @@ hands the updates the web app receives to the same application (``serve_webhooks
 
 from bot.telegram.alerts import TelegramAlertSender
 from bot.telegram.application import BOT_KIND, TelegramApp, build_application
+from bot.telegram.campaign import TelegramCampaignTransport
 from bot.telegram.logs import DATA_LOGGERS, LIBRARY_LOGGERS, REDACT, quiet_library_loggers
 from bot.telegram.outbox import TelegramSender
 from bot.telegram.runner import run_bots, run_polling_until, webhook_secret
@@ -20,6 +21,7 @@ __all__ = [
     "REDACT",
     "TelegramAlertSender",
     "TelegramApp",
+    "TelegramCampaignTransport",
     "TelegramSender",
     "TelegramWebhook",
     "build_application",

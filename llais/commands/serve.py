@@ -20,14 +20,16 @@ import signal
 from typing import Any
 
 from core.settings import Settings
+from core.vocabulary import OutboxPriority
 from llais.alerts import AlertDispatcher, add_dispatch_job
 from llais.alerts.out_of_hours import OutOfHours
-from llais.app import running_app, telegram_bots, web_senders, web_server
+from llais.app import running_app, telegram_bots, voice_job, web_senders, web_server
 from llais.housekeeping import add_retention_job
 from llais.loop import add_outbox_job
 from llais.outbox import Outbox
 from llais.requests import RequestRouter
 from llais.scheduler import STOP_GRACE, JobScheduler
+from llais.voice import add_voice_job
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,15 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             add_dispatch_job(scheduler, dispatcher, every_seconds=settings.alert_poll_seconds)
         else:
             log.warning("no staff bot token: safeguarding alerts are stored but not delivered")
+        # the one outbox: alerts and replies leave from the outbox job, most urgent first;
+        # campaigns (invitations, polls, results, posts) from the voice job's paced lane
+        job = voice_job(app, bots.campaign_transport)  # the web chat's mailbox, at least
+        add_voice_job(scheduler, job, every_seconds=settings.campaign_poll_seconds)
+        lanes = (OutboxPriority.ALERT, OutboxPriority.REPLY)
         router = RequestRouter(settings=settings, sessions=app.sessions)
-        outbox = Outbox(sessions=app.sessions, senders={**bots.senders, **web_senders(app)})
+        outbox = Outbox(
+            sessions=app.sessions, senders={**bots.senders, **web_senders(app)}, priorities=lanes
+        )
         add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
         scheduler.start()
         bots_stop, web_stop = asyncio.Event(), asyncio.Event()

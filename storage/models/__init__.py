@@ -22,13 +22,24 @@ from storage.models.requests import ContactRequest, SchoolMessage
 from storage.models.safeguarding import AlertDelivery, AlertEvent, SafeguardingAlert
 from storage.models.schools import EnrolmentCode, School
 from storage.models.updates import ProcessedUpdate
+from storage.models.voice import (
+    Announcement,
+    Campaign,
+    InvitationOptIn,
+    InviteSchedule,
+    Poll,
+    PollAnswer,
+    SchoolCalendar,
+)
 from storage.models.web import Author, WebMessage
 
 __all__ = [
     "AlertDelivery",
     "AlertEvent",
+    "Announcement",
     "Author",
     "Base",
+    "Campaign",
     "Checkin",
     "CheckinAnswer",
     "ContactRequest",
@@ -40,13 +51,18 @@ __all__ = [
     "EnrolmentCode",
     "GroupMember",
     "InterventionGroup",
+    "InvitationOptIn",
+    "InviteSchedule",
     "MoodLog",
     "OutboxMessage",
     "Person",
+    "Poll",
+    "PollAnswer",
     "ProcessedUpdate",
     "ReplyAddress",
     "SafeguardingAlert",
     "School",
+    "SchoolCalendar",
     "SchoolContact",
     "SchoolMessage",
     "WebMessage",

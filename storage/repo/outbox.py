@@ -80,9 +80,11 @@ async def claim_due(
     limit: int = 50,
     lease: timedelta = timedelta(minutes=2),
     channels: Collection[str] | None = None,
+    priorities: Collection[int] | None = None,
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages, most urgent first, leasing them for ``lease``; with
-    ``channels``, only messages for those (a channel nobody sends on keeps its messages)."""
+    ``channels``, only messages for those (a channel nobody sends on keeps its messages); with
+    ``priorities``, only those (campaigns have a paced lane of their own)."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
@@ -91,6 +93,8 @@ async def claim_due(
     )
     if channels is not None:
         query = query.where(OutboxMessage.channel.in_(list(channels)))
+    if priorities is not None:
+        query = query.where(OutboxMessage.priority.in_([int(p) for p in priorities]))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(await session.scalars(query))

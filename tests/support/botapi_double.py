@@ -19,6 +19,7 @@ assert none were hit.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import time
@@ -146,10 +147,11 @@ class _PendingUpdate:
 class BotApiError(Exception):
     """Raised inside a method handler to answer with a Bot API error."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
 
 
 class BotApiDouble:
@@ -198,6 +200,11 @@ class BotApiDouble:
         self.held = 0  # requests waiting on a hold now
         self.waiting_polls = 0  # getUpdates long polls waiting for an update now
         self._closing = False
+        # opt-in: Telegram's broadcast limits (limit_rate)
+        self._rate: tuple[float, float, int] | None = None
+        self._recent_sends: collections.deque[float] = collections.deque()
+        self._last_send_to: dict[int, float] = {}
+        self.rate_limited = 0  # sendMessage requests answered 429
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._methods: dict[str, Callable[[JsonDict], Awaitable[Any]]] = {
@@ -303,10 +310,34 @@ class BotApiDouble:
         try:
             result = await method(params)
         except BotApiError as exc:
-            return _error(exc.code, exc.description)
+            return _error(exc.code, exc.description, exc.retry_after)
         finally:
             await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def limit_rate(
+        self, per_second: float = 30.0, per_chat_seconds: float = 1.0, retry_after: int = 1
+    ) -> None:
+        """Opt in to Telegram's limits: a sendMessage beyond ``per_second`` in the last second,
+        or within ``per_chat_seconds`` of the last one to the same chat, is answered 429 with
+        ``retry_after``, as Telegram does."""
+        self._rate = (per_second, per_chat_seconds, retry_after)
+
+    def _check_rate(self, chat_id: int) -> None:
+        if self._rate is None:
+            return
+        per_second, per_chat, retry_after = self._rate
+        now = time.monotonic()
+        while self._recent_sends and self._recent_sends[0] <= now - 1.0:
+            self._recent_sends.popleft()
+        last = self._last_send_to.get(chat_id)
+        if len(self._recent_sends) >= per_second or (last is not None and now - last < per_chat):
+            self.rate_limited += 1
+            raise BotApiError(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+        self._recent_sends.append(now)
+        self._last_send_to[chat_id] = now
 
     def hold(self, method: str) -> asyncio.Event:
         """Keep every ``method`` request waiting, unanswered, until the returned event is set."""
@@ -388,6 +419,7 @@ class BotApiDouble:
             raise BotApiError(400, "Bad Request: message is too long")
         markup = _markup(params)
         _check_callback_data(markup)
+        self._check_rate(chat_id)
         message = SentMessage(chat_id, next(self._message_ids), text, markup)
         self.sent.append(message)
         return self._message_json(message)
@@ -673,8 +705,10 @@ def _iter_buttons(message: SentMessage) -> Iterator[JsonDict]:
         yield from row
 
 
-def _error(code: int, description: str) -> web.Response:
-    body = {"ok": False, "error_code": code, "description": description}
+def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: JsonDict = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
     return web.json_response(body, status=code)
 
 

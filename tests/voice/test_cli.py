@@ -1,0 +1,97 @@
+"""``llais invite|poll|yousaid`` through ``llais.cli.main``, as a school lead or an officer runs
+them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import llais.cli
+from llais.commands.demo import seed_demo
+
+POLL = """
+poll:
+  title: {en: "Library", cy: "Llyfrgell"}
+  opens: 2026-11-24T09:00:00+00:00
+  closes: 2099-11-30T16:00:00+00:00
+  min_answers: 10
+  questions:
+    - id: open
+      type: choice
+      text: {en: "Should the library open at lunch?", cy: "A ddylai'r llyfrgell agor amser cinio?"}
+      options:
+        - {id: "yes", label: {en: "Yes", cy: "Dylai"}}
+        - {id: "no", label: {en: "No", cy: "Na ddylai"}}
+"""
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, nlu_model_dir: Path
+) -> Path:
+    """The real ``main`` with only the voice commands, against a migrated, seeded database."""
+    monkeypatch.setattr(llais.cli, "COMMAND_MODULES", ("llais.commands.voice",))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("LLAIS_DEMO", "true")
+    monkeypatch.setenv("LLAIS_DATABASE_URL", database_url)
+    monkeypatch.setenv("LLAIS_NLU_MODEL_DIR", str(nlu_model_dir))
+    monkeypatch.setenv("LLAIS_LOG_LEVEL", "WARNING")
+    asyncio.run(seed_demo(database_url))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[Any], str]:
+    code = llais.cli.main(list(argv))
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines() if line.startswith("{")]
+    return code, lines, captured.out + captured.err
+
+
+def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
+    cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, lines, _ = run(
+        capsys, "invite", "schedule", "--school", "DEMO-Y8", "--days", "mon,thu",
+        "--time", "10:30", "--years", "7,8", "--until", "2099-07-20",
+    )  # fmt: skip
+    assert code == 0 and lines[0]["weekdays"] == [0, 3] and lines[0]["year_groups"] == [7, 8]
+    code, _, said = run(
+        capsys, "invite", "schedule", "--school", "DEMO-Y8", "--days", "mon,funday",
+        "--time", "10:30", "--until", "2099-07-20",
+    )  # fmt: skip
+    assert code == 1 and "unknown day(s) fun" in said
+    code, lines, _ = run(capsys, "invite", "list", "--school", "DEMO-Y8")
+    assert code == 0 and len(lines) == 1 and lines[0]["time"] == "10:30"
+
+    (cli / "poll.yml").write_text(POLL, encoding="utf-8")
+    (cli / "bad.yml").write_text(POLL.replace("type: choice", "type: vote"), encoding="utf-8")
+    code, lines, _ = run(capsys, "poll", "create", "poll.yml", "--school", "DEMO-Y8")
+    assert code == 0
+    poll_id = lines[0]["id"]
+    code, _, said = run(capsys, "poll", "create", "bad.yml", "--school", "DEMO-Y8")
+    assert code == 1 and "bad.yml" in said and "poll.questions.0" in said
+    code, _, said = run(capsys, "poll", "results", str(poll_id))
+    assert code == 1 and "no results yet" in said
+    code, _, said = run(capsys, "poll", "close", str(poll_id))
+    assert code == 0 and "0 school(s) answered" in said
+    code, lines, _ = run(capsys, "poll", "results", str(poll_id))
+    assert code == 0 and lines == [{"schools": {}}]
+
+    code, _, said = run(
+        capsys, "yousaid", "post", "--school", "DEMO-Y8", "--poll", str(poll_id),
+        "--en", "The library now opens at lunch.",
+        "--cy", "Mae'r llyfrgell ar agor amser cinio nawr.",
+    )  # fmt: skip
+    assert code == 0 and "saved" in said
+    code, _, said = run(
+        capsys, "yousaid", "post", "--school", "DEMO-Y8", "--en", "Only English", "--cy", " "
+    )
+    assert code == 1 and "English and in Welsh" in said
+    code, lines, _ = run(capsys, "yousaid", "list")  # an officer: every school
+    assert code == 0 and len(lines) == 1
+    assert lines[0]["school"] == "Ysgol Llais Demo" and lines[0]["poll"] == poll_id
+    assert lines[0]["cy"].startswith("Mae'r llyfrgell") and lines[0]["sent"] == 0
