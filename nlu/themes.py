@@ -19,8 +19,9 @@ TOPICS: Final = (
     "loneliness",
     "sleep",
 )
-THEMES: Final = (*TOPICS, "feeling_low", "feeling_good", "help", "other")
-"""Every theme a comment can have, in the order dashboards show them."""
+THEMES: Final = (*TOPICS, "low_mood", "feeling_good", "help", "other")
+"""Every theme a comment can have, in the order dashboards show them (the names a poll answer's
+theme uses too, llais.voice.results, plus feeling_good and help)."""
 
 
 def theme_of(understanding: Understanding) -> str:
@@ -33,7 +34,7 @@ def theme_of(understanding: Understanding) -> str:
     if understanding.help_seeking:
         return "help"
     if sure and nlu.intent == keys.FEELING_LOW:
-        return "feeling_low"
+        return "low_mood"
     if sure and nlu.intent == "feeling_good":
         return "feeling_good"
     return "other"
