@@ -24,12 +24,13 @@ _WORDS = frozenset(
 )
 # Whole-message non-answers to an optional question ("anything you'd like your school to know?"):
 # "nothing" alone read as hopelessness by the model (level high, found by the web chat's keyboard
-# test). Only these exact messages: "i have nothing" or "nothing matters" still go to the model.
+# test). Only these exact messages, as normalised (repeated letters folded: "no coment"): "i have
+# nothing" or "nothing matters" still go to the model.
 _NON_ANSWER_TEXT = """nothing|nothing else|nothing much|nothing really|nothing to say|
     nothing to add|
     nothing atm|no nothing|nah nothing|nope nothing|nothing thanks|nothing thank you|none|n a|
     not much|nothing for now|not right now|dim byd|dim byd arall|dim byd aral|
-    dim byd i dweud|dim i dweud|
+    dim byd i dweud|dim i dweud|nothing new|nothing bad|no coment|dim byd newyd|dim sylw|
     dim llawer|dim byd diolch|na dim byd|dim byd rili|dim ar hyn o bryd|dim byd ar hyn o bryd"""
 _NON_ANSWERS = frozenset(phrase.strip() for phrase in _NON_ANSWER_TEXT.split("|"))
 # A typed code as the whole message ("DEMO-Y10", "abc123"), read from the original text because
