@@ -133,16 +133,16 @@ async def create_schedule(request: Request) -> Response:
     now = request.app.state.clock()
     days = [str(d) for d in form.getlist("days") if str(d) in WEEKDAYS]
     years = [int(str(y)) for y in form.getlist("years") if str(y).isdigit()]
-    given = {"days": days, "years": years, "time": _field(form, "time")}
-    given["until"] = _field(form, "until")
+    at, last = _field(form, "time"), _field(form, "until")
+    given: dict[str, Any] = {"days": days, "years": years, "time": at, "until": last}
     try:
-        until = date.fromisoformat(given["until"]) if given["until"] else None
+        until = date.fromisoformat(last) if last else None
     except ValueError:
         until = None
     try:
         checked = admin.check_schedule(
             days=",".join(days),
-            at=given["time"],
+            at=at,
             years=years,
             until=until,
             today=now.astimezone(app.settings.tz).date(),

@@ -37,7 +37,10 @@ poll:
       type: text
       text: {en: "What would help?", cy: "Beth fyddai'n helpu?"}
 """
-POST = {"en": "We moved homework club to lunchtime.", "cy": "Symudon ni glwb gwaith cartref i amser cinio."}
+POST = {
+    "en": "We moved homework club to lunchtime.",
+    "cy": "Symudon ni glwb gwaith cartref i amser cinio.",
+}
 SECRET_ANSWER = "my maths teacher shouts at me every single day"
 
 
@@ -76,7 +79,7 @@ def _create_poll(client: httpx.Client, **extra: object) -> httpx.Response:
     token = _form(client, "/dashboard/voice/polls")
     return client.post(
         "/dashboard/voice/polls",
-        data={"csrf": token, "definition": POLL, **extra},  # type: ignore[dict-item]
+        data={"csrf": token, "definition": POLL, **extra},
     )
 
 
@@ -87,7 +90,7 @@ ROUTES = ["/dashboard/voice", "/dashboard/voice/polls", "/dashboard/voice/yousai
 def test_every_role_on_every_voice_form(base: str, ids: dict[str, int], name: str | None) -> None:
     client = signed_in(base, name)
     token = csrf(client.get("/login").text)
-    posts = {
+    posts: dict[str, dict[str, object]] = {
         "/dashboard/voice": {**SCHEDULE},
         # the school is ignored for a lead (their own school) and chosen by an officer
         "/dashboard/voice/polls": {"definition": POLL, "schools": [str(ids["AAA"])]},
