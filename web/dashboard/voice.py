@@ -9,7 +9,7 @@ only as the published figures the close worked out (``llais.voice.results``), ne
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -181,6 +181,12 @@ def _status(poll: Poll, request: Request) -> str:
     return "open" if now < poll.closes_at else "closing"
 
 
+def _local(when: datetime, request: Request) -> str:
+    """A stored time in the school's time zone (stored times are UTC)."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(llais_app(request).settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
 def _mine(poll: Poll, account: Account) -> bool:
     return account.school_id is None or account.school_id in poll.school_ids
 
@@ -233,6 +239,8 @@ async def _polls(
             {
                 "poll": poll,
                 "title": definition.title.get(language),
+                "opens": _local(poll.opens_at, request),
+                "closes": _local(poll.closes_at, request),
                 "status": _status(poll, request),
                 "schools": [names.get(str(s), "") for s in poll.school_ids],
                 "may_close": _may_close(poll, account),

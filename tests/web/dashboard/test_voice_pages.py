@@ -191,8 +191,10 @@ def test_polls_are_created_by_paste_or_upload_and_seen_by_the_right_schools(
     assert polls[0].min_answers == 3 and polls[0].definition["title"]["en"] == "Homework"
     mine = lead.get("/dashboard/voice/polls").text
     assert "Homework" in mine and "Lunch" not in mine and "Open" in mine
+    assert "2026-11-24 09:00" in mine and "2030-11-30 16:00" in mine  # London time (GMT)
     every = officer.get("/dashboard/voice/polls").text
     assert "Homework" in every and "Lunch" in every
+    assert lead.post(f"/dashboard/voice/polls/{polls[0].id}/close").status_code == 403  # no CSRF
     # a lead cannot close a poll of another school
     token = _form(lead, "/dashboard/voice/polls")
     assert (
