@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from core.clock import utcnow
 from core.settings import Settings
 from llais.dialogue import SESSION
+from llais.scheduler import every
 from storage.db import AsyncSession
 from storage.repo import web_mailbox
 from storage.repo.retention import purge_free_text, purge_recent_messages
@@ -50,15 +51,11 @@ def add_retention_job(
     scheduler: AsyncIOScheduler, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """Run the purge shortly after start, then every few hours."""
-    scheduler.add_job(
+    every(
+        scheduler,
         run_retention,
-        "interval",
         args=[settings, sessions],
         seconds=RETENTION_EVERY.total_seconds(),
-        id=RETENTION_JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=utcnow() + timedelta(seconds=5),
-        misfire_grace_time=None,
+        job_id=RETENTION_JOB_ID,
+        first_at=utcnow() + timedelta(seconds=5),
     )

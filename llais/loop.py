@@ -5,13 +5,12 @@ database), so it is added again at every start."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.clock import utcnow
 from llais.outbox import Outbox
 from llais.requests import RequestRouter
+from llais.scheduler import every
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +39,4 @@ def add_outbox_job(
     scheduler: AsyncIOScheduler, router: RequestRouter, outbox: Outbox, *, every_seconds: float
 ) -> None:
     """Add the job to ``scheduler``: first run straight away, then every ``every_seconds``."""
-    scheduler.add_job(
-        run_loop,
-        "interval",
-        args=[router, outbox],
-        seconds=every_seconds,
-        id=JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=utcnow() + timedelta(seconds=1),
-        misfire_grace_time=None,
-    )
+    every(scheduler, run_loop, args=[router, outbox], seconds=every_seconds, job_id=JOB_ID)

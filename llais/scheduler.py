@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import tzinfo
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from core.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +63,28 @@ class JobScheduler(AsyncIOScheduler):  # type: ignore[misc]
         if self.running:
             self.shutdown(wait=False)
         await self._runs.finish(grace)
+
+
+def every(
+    scheduler: AsyncIOScheduler,
+    func: Callable[..., Any],
+    *,
+    seconds: float,
+    job_id: str,
+    args: Sequence[Any] = (),
+    first_at: datetime | None = None,
+) -> None:
+    """Run ``func`` every ``seconds`` (first at ``first_at``, by default in a second): one run at a
+    time, runs missed while one was going coalesced into one, and none dropped for being late."""
+    scheduler.add_job(
+        func,
+        "interval",
+        args=list(args),
+        seconds=seconds,
+        id=job_id,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=first_at or utcnow() + timedelta(seconds=1),
+        misfire_grace_time=None,
+    )

@@ -10,13 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.clock import utcnow
 from llais.alerts.dispatch import AlertDispatcher
-from llais.scheduler import JobScheduler
+from llais.scheduler import JobScheduler, every
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +49,7 @@ def add_dispatch_job(
     scheduler: AsyncIOScheduler, dispatcher: AlertDispatcher, *, every_seconds: float
 ) -> None:
     """Add the dispatch job to ``scheduler``."""
-    scheduler.add_job(
-        run_dispatch,
-        "interval",
-        args=[dispatcher],
-        seconds=every_seconds,
-        id=JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=utcnow() + timedelta(seconds=1),
-        misfire_grace_time=None,
-    )
+    every(scheduler, run_dispatch, args=[dispatcher], seconds=every_seconds, job_id=JOB_ID)
 
 
 @asynccontextmanager

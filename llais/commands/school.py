@@ -7,9 +7,7 @@ For an enrolled learner with a non-emergency need these come before any other se
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -18,9 +16,10 @@ from core.clock import utcnow
 from core.settings import Settings
 from core.vocabulary import ContactRole
 from llais.commands import setup
+from llais.commands.setup import in_session
 from llais.contacts import add_school_contact, list_school_contacts, remove_school_contact
 from signposting.contacts import NewSchoolContact
-from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.db import AsyncSession
 from storage.repo.schools import resolve_school
 
 T = TypeVar("T")
@@ -56,18 +55,6 @@ def register(sub: Any) -> None:
     remove.set_defaults(func=_remove)
 
 
-def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_sessionmaker(engine)() as session, session.begin():
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: AsyncSession) -> str:
         try:
@@ -87,7 +74,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         added = await add_school_contact(session, contact=contact, at=utcnow())
         return added.model_dump_json()
 
-    line = _in_session(settings, work)
+    line = in_session(settings, work)
     print(line)
     return 2 if line.startswith("error:") else 0
 
@@ -98,7 +85,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
         contacts = await list_school_contacts(session, school_id=school_id)
         return [json.dumps(c.model_dump(mode="json"), ensure_ascii=False) for c in contacts]
 
-    for line in _in_session(settings, work):
+    for line in in_session(settings, work):
         print(line)
     return 0
 
@@ -107,6 +94,6 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: AsyncSession) -> None:
         await remove_school_contact(session, contact_id=args.id)
 
-    _in_session(settings, work)
+    in_session(settings, work)
     print(f"removed contact {args.id}")
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,10 +20,11 @@ from core.errors import LlaisError
 from core.settings import Settings
 from flows.polls import load_poll
 from llais.app import running_app
+from llais.commands.setup import in_session
 from llais.voice import admin
 from llais.voice.results import THEMES, theme_of_intent
 from storage.aggregate.terms import load_calendar
-from storage.db import AsyncSession, make_engine, make_sessionmaker
+from storage.db import AsyncSession
 from storage.models import Poll, School
 from storage.repo import voice as repo
 from storage.repo.schools import resolve_school
@@ -83,18 +83,6 @@ def register(sub: Any) -> None:
     posts.set_defaults(func=_list_posts)
 
 
-def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_sessionmaker(engine)() as session, session.begin():
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
 def _schedule(args: argparse.Namespace, settings: Settings) -> int:
     request = admin.check_schedule(
         days=args.days,
@@ -115,7 +103,7 @@ def _schedule(args: argparse.Namespace, settings: Settings) -> int:
         )
         return _schedule_json(schedule)
 
-    print(json.dumps(_in_session(settings, work)))
+    print(json.dumps(in_session(settings, work)))
     return 0
 
 
@@ -139,7 +127,7 @@ def _list_schedules(args: argparse.Namespace, settings: Settings) -> int:
             _schedule_json(s) for s in await repo.school_schedules(session, school_id=school_id)
         ]
 
-    for line in _in_session(settings, work):
+    for line in in_session(settings, work):
         print(json.dumps(line))
     return 0
 
@@ -158,7 +146,7 @@ def _calendar(args: argparse.Namespace, settings: Settings) -> int:
         )
         return school_id
 
-    school_id = _in_session(settings, work)
+    school_id = in_session(settings, work)
     print(f"school {school_id}: {len(calendar.years)} school year(s) of term dates")
     return 0
 
@@ -171,7 +159,7 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
         stored = await admin.create_poll(session, poll=poll, school_ids=schools, now=utcnow())
         return stored.id
 
-    poll_id = _in_session(settings, work)
+    poll_id = in_session(settings, work)
     print(
         json.dumps(
             {"id": poll_id, "opens": poll.opens.isoformat(), "closes": poll.closes.isoformat()}
@@ -207,7 +195,7 @@ def _poll_results(args: argparse.Namespace, settings: Settings) -> int:
             raise VoiceCommandError(f"no poll {args.id}")
         return poll.results
 
-    results = _in_session(settings, work)
+    results = in_session(settings, work)
     if results is None:
         print(f"poll {args.id} has no results yet (it closes first)")
         return 1
@@ -228,7 +216,7 @@ def _post(args: argparse.Namespace, settings: Settings) -> int:
         )
         return post.id
 
-    post_id = _in_session(settings, work)
+    post_id = in_session(settings, work)
     print(f"post {post_id} saved: learners of the school get it once, outside quiet hours")
     return 0
 
@@ -254,7 +242,7 @@ def _list_posts(args: argparse.Namespace, settings: Settings) -> int:
             )
         return lines
 
-    for line in _in_session(settings, work):
+    for line in in_session(settings, work):
         print(json.dumps(line, ensure_ascii=False))
     return 0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.clock import Clock, utcnow
-from llais.scheduler import JobScheduler
+from llais.scheduler import JobScheduler, every
 from llais.voice.campaigns import CampaignPlanner
 from llais.voice.sender import CampaignSender, SendReport
 
@@ -51,12 +51,10 @@ def add_voice_job(scheduler: JobScheduler, job: VoiceJob, *, every_seconds: floa
         except Exception as exc:
             log.error("voice job failed: %s", type(exc).__name__)
 
-    scheduler.add_job(
+    every(
+        scheduler,
         run,
-        "interval",
         seconds=every_seconds,
-        id=JOB_ID,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=job.clock() + timedelta(seconds=1),
+        job_id=JOB_ID,
+        first_at=job.clock() + timedelta(seconds=1),
     )
