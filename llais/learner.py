@@ -50,6 +50,7 @@ LEARNER_VOCABULARY = Vocabulary(
 )
 OTHER_FLOW = "safety_other"  # a concern about a friend or someone else
 CHECK_FLOW = "safety_check"  # one gentle question below a concern
+POLL_FLOW_PREFIX = flow_id(0).removesuffix("0")  # every stored poll runs as a flow "poll_<id>"
 NOTED = "disclosure_noted"  # a further disclosure typed at a safety question
 CONTEXT_CUE = "context"  # the detector's cue for a concern seen only with earlier messages
 
@@ -161,8 +162,12 @@ class LearnerService(DialogueService[LearnerPorts]):
         return frame is not None and frame.flow == CHECK_FLOW and alone_is_fine
 
     def _asks_check(self, state: ConversationState) -> bool:
-        """No check question inside a safety conversation, or twice in a row."""
+        """No check question inside a safety conversation, twice in a row, or in a poll (its
+        question sets the topic: "hot food every day please" answers a lunch poll, it is not a
+        hint about eating). A concern in any of them still raises the alert as everywhere."""
         frame = state.current
+        if frame is not None and frame.flow.startswith(POLL_FLOW_PREFIX):
+            return False
         return frame is None or frame.flow not in self._safety_flows() | {CHECK_FLOW}
 
     async def _check(self, turn: Turn[LearnerPorts], text: str, risk: RiskAssessment) -> Outcome:

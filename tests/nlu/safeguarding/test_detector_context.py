@@ -18,6 +18,7 @@ from nlu.safeguarding import (
 )
 from nlu.safeguarding.detector import CONTEXT_CUE
 from nlu.safeguarding.model import WINDOW_WORDS, windows
+from nlu.safeguarding.neutral import is_neutral
 from nlu.safeguarding.offsets import offset_map
 
 RULES = SafeguardingDetector()
@@ -111,6 +112,34 @@ NEUTRAL = ["hi", "hello", "ok", "thanks", "ty", "no", "yes", "👍", "😊", "DE
 def test_neutral_replies_are_neutral(detector: SafeguardingDetector, text: str) -> None:
     risk = detector.assess(text)
     assert risk.level == RiskLevel.NONE and risk.check is None, (text, risk)
+
+
+# "Anything you'd like your school to know?" answered with nothing: the model read "nothing" and
+# "dim byd i ddweud" as suicide at level high before these were taken as non-answers.
+NON_ANSWERS = ["nothing", "Nothing.", "nothing else", "nah nothing", "n/a", "nothing to say",
+               "dim byd", "dim byd arall", "dim byd i ddweud", "Dim byd, diolch"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NON_ANSWERS)
+def test_saying_there_is_nothing_to_add_is_neutral(
+    detector: SafeguardingDetector, text: str
+) -> None:
+    risk = detector.assess(text)
+    assert risk.level == RiskLevel.NONE and risk.check is None, (text, risk)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have nothing left",
+        "nothing matters anymore",
+        "dim byd ar ôl i fi",
+        "there's nothing for me",
+    ],
+)
+def test_hopelessness_with_nothing_in_it_is_not_taken_as_a_non_answer(text: str) -> None:
+    """Only the whole-message non-answers skip the model; these still reach it."""
+    assert not is_neutral(normalise(text), text)
 
 
 @pytest.mark.parametrize(
