@@ -27,6 +27,7 @@ class View(StrEnum):
     STAFF = "staff"
     SAFEGUARDING = "safeguarding"
     GROUPS = "groups"
+    VOICE = "voice"  # learner voice: check-in schedules, polls, "you said, we did" (issue 13)
 
 
 # Safeguarding operations are for officers only (issue 12). A DSL already sees every alert of
@@ -34,10 +35,12 @@ class View(StrEnum):
 # nothing they lack and a per-school alert table would be the most sensitive table in Llais. So
 # a DSL sees the learner-voice views of their own school (participation, PERMA, mood), which
 # help them plan, but not staff wellbeing (a matter for the head and the authority) nor groups.
+# Learner voice (issue 13) is run by a school lead for their school; officers see every school's
+# and create polls for any school; a DSL has no part in it.
 ROLE_MATRIX: dict[DashboardRole, frozenset[View]] = {
     DashboardRole.OFFICER: frozenset(View),
     DashboardRole.SCHOOL_LEAD: frozenset(
-        {View.PARTICIPATION, View.PERMA, View.MOOD, View.STAFF, View.GROUPS}
+        {View.PARTICIPATION, View.PERMA, View.MOOD, View.STAFF, View.GROUPS, View.VOICE}
     ),
     DashboardRole.DSL: frozenset({View.PARTICIPATION, View.PERMA, View.MOOD}),
 }

@@ -18,12 +18,11 @@ from typing import Any, TypeVar
 from core.clock import utcnow
 from core.errors import LlaisError
 from core.settings import Settings
-from flows.polls import dump_definition, load_poll
+from flows.polls import load_poll
 from llais.app import running_app
 from llais.commands.setup import in_session
-from llais.voice.campaigns import CampaignPlanner, PlanReport
+from llais.voice import admin
 from llais.voice.results import THEMES, theme_of_intent
-from llais.voice.windows import parse_days, parse_hhmm
 from storage.aggregate.terms import load_calendar
 from storage.db import AsyncSession
 from storage.models import Poll, School
@@ -84,34 +83,22 @@ def register(sub: Any) -> None:
     posts.set_defaults(func=_list_posts)
 
 
-def _years(text: str) -> list[int]:
-    try:
-        years = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise VoiceCommandError(f"year groups must be numbers like 7,8 (got {text!r})") from None
-    if any(not 7 <= year <= 13 for year in years):
-        raise VoiceCommandError("year groups run from 7 to 13")
-    return years
-
-
 def _schedule(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        weekdays, at = parse_days(args.days), parse_hhmm(args.time)
-    except ValueError as exc:
-        raise VoiceCommandError(str(exc)) from None
-    years = _years(args.years)
-    if args.until < utcnow().astimezone(settings.tz).date():
-        raise VoiceCommandError("--until is in the past")
+    request = admin.check_schedule(
+        days=args.days,
+        at=args.time,
+        years=args.years,
+        until=args.until,
+        today=utcnow().astimezone(settings.tz).date(),
+    )
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        schedule = await repo.add_schedule(
+        schedule = await admin.add_schedule(
             session,
+            settings,
             school_id=await resolve_school(session, code=args.school),
-            weekdays=weekdays,
-            at_time=at.strftime("%H:%M"),
-            window_minutes=args.window or settings.invite_window_minutes,
-            year_groups=years,
-            until=args.until,
+            request=request,
+            window_minutes=args.window,
             now=utcnow(),
         )
         return _schedule_json(schedule)
@@ -169,16 +156,7 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(session: AsyncSession) -> int:
         schools = [await resolve_school(session, code=code) for code in args.school]
-        stored = await repo.create_poll(
-            session,
-            definition=dump_definition(poll),
-            school_ids=schools,
-            year_groups=poll.year_groups,
-            opens_at=poll.opens,
-            closes_at=poll.closes,
-            min_answers=poll.min_answers,
-            now=utcnow(),
-        )
+        stored = await admin.create_poll(session, poll=poll, school_ids=schools, now=utcnow())
         return stored.id
 
     poll_id = in_session(settings, work)
@@ -193,20 +171,13 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
 async def close_poll_now(settings: Settings, poll_id: int) -> Poll:
     """Close a poll now (if still open) and work out its results with the real NLU's themes."""
     async with running_app(settings) as app:
-        now = app.clock()
-        async with app.sessions() as session, session.begin():
-            poll = await session.get(Poll, poll_id)
-            if poll is None:
-                raise VoiceCommandError(f"no poll {poll_id}")
-            if poll.results_at is not None:
-                return poll
-            poll.closes_at = min(poll.closes_at, now)
 
         async def themer(text: str) -> str:
             return theme_of_intent((await app.understander.understand(text)).nlu.intent)
 
-        planner = CampaignPlanner(settings=settings, sessions=app.sessions, themer=themer)
-        return await planner.close_poll(poll_id, now, PlanReport())
+        return await admin.close_poll(
+            settings, app.sessions, themer, poll_id=poll_id, now=app.clock()
+        )
 
 
 def _close_poll(args: argparse.Namespace, settings: Settings) -> int:
@@ -233,20 +204,12 @@ def _poll_results(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _post(args: argparse.Namespace, settings: Settings) -> int:
-    if not args.en.strip() or not args.cy.strip():
-        raise VoiceCommandError("a post needs its text in English and in Welsh")
-
     async def work(session: AsyncSession) -> int:
-        school_id = await resolve_school(session, code=args.school)
-        if args.poll is not None:
-            poll = await session.get(Poll, args.poll)
-            if poll is None or school_id not in poll.school_ids:
-                raise VoiceCommandError(f"poll {args.poll} was not asked at this school")
-        post = await repo.post_announcement(
+        post = await admin.post_you_said(
             session,
-            school_id=school_id,
-            text_en=args.en.strip(),
-            text_cy=args.cy.strip(),
+            school_id=await resolve_school(session, code=args.school),
+            text_en=args.en,
+            text_cy=args.cy,
             poll_id=args.poll,
             theme=args.theme,
             now=utcnow(),

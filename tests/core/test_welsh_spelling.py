@@ -148,6 +148,7 @@ STAFF_FILES = {
     "staff_support.yml",
     "staff_school.yml",
     "dashboard.yml",  # officers, school leads and DSLs
+    "voicepages.yml",  # school leads and officers (learner-voice pages)
 }
 # staff-facing keys in files that also speak to learners (core/messages/school.yml)
 STAFF_KEYS = {

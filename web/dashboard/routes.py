@@ -23,7 +23,7 @@ from storage.aggregate import Period, PeriodKind, Publication, all_periods, peri
 from storage.repo import accounts
 from storage.repo.accounts import Account
 from storage.repo.groups import create_group, school_groups
-from web.dashboard import auth
+from web.dashboard import auth, voice
 from web.dashboard.figures import (
     MEASURES,
     Scope,
@@ -37,10 +37,11 @@ from web.security import require_csrf
 
 router = APIRouter()
 router.include_router(auth.router)
+router.include_router(voice.router)  # before /dashboard/{view}
 TREND_PERIODS = 6
 KIND = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 YEAR_GROUPS = tuple(range(7, 14))
-PAGE_VIEWS = tuple(v for v in View if v is not View.GROUPS)
+PAGE_VIEWS = tuple(v for v in View if v not in (View.GROUPS, View.VOICE))
 
 
 def insight(request: Request) -> InsightService:

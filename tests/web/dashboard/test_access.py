@@ -22,6 +22,7 @@ from web.app import create_web_app
 from web.dashboard.figures import MEASURES
 
 PAGES = [(view, f"/dashboard/{view.value}?period={TERM}") for view in View]
+PAGES += [(View.VOICE, "/dashboard/voice/polls"), (View.VOICE, "/dashboard/voice/yousaid")]
 EXPORTS = [
     (view, f"/dashboard/{view.value}/{measure.value}.csv?period={TERM}")
     for view, measures in MEASURES.items()
@@ -61,6 +62,7 @@ def test_every_role_on_every_route(base: str, settings: Settings, name: str | No
     # the matrix as the brief sets it: safeguarding operations for officers only
     assert ROLE_MATRIX[ROLES["lead"]] >= {View.PERMA, View.GROUPS}
     assert View.SAFEGUARDING not in ROLE_MATRIX[ROLES["lead"]] | ROLE_MATRIX[ROLES["dsl"]]
+    assert View.VOICE in ROLE_MATRIX[ROLES["lead"]] and View.VOICE not in ROLE_MATRIX[ROLES["dsl"]]
     events = _events(settings.database_url)
     exports = [e for e in events if e.event == "export"]
     if name is not None:
