@@ -56,6 +56,21 @@ def _is_lead(account: Account) -> bool:
     return account.role is DashboardRole.SCHOOL_LEAD and account.school_id is not None
 
 
+async def _posted(
+    request: Request, *, lead_only: bool = False
+) -> tuple[Account, FormData] | Response:
+    """The signed-in account and its form, CSRF checked; a page instead when it may not post
+    (``lead_only``: only a school lead, for their own school)."""
+    account = await _allowed(request)
+    if isinstance(account, Response):
+        return account
+    form = await request.form()
+    require_csrf(request, form)
+    if lead_only and not _is_lead(account):
+        return _forbidden(request, account)
+    return account, form
+
+
 def _page(
     request: Request,
     account: Account,
@@ -122,13 +137,11 @@ async def _schedules(
 @router.post("/dashboard/voice", include_in_schema=False)
 async def create_schedule(request: Request) -> Response:
     """A school lead invites their learners to check in on some days at a time."""
-    account = await _allowed(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    require_csrf(request, form)
-    if not _is_lead(account) or account.school_id is None:
-        return _forbidden(request, account)
+    posted = await _posted(request, lead_only=True)
+    if isinstance(posted, Response):
+        return posted
+    account, form = posted
+    assert account.school_id is not None  # a school lead's own school
     app = llais_app(request)
     now = request.app.state.clock()
     days = [str(d) for d in form.getlist("days") if str(d) in WEEKDAYS]
@@ -270,11 +283,10 @@ async def _definition(form: FormData) -> str:
 @router.post("/dashboard/voice/polls", include_in_schema=False)
 async def create_poll_form(request: Request) -> Response:
     """Create a poll from a pasted or uploaded YAML/JSON definition, checked by flows.polls."""
-    account = await _allowed(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    require_csrf(request, form)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    account, form = posted
     text = await _definition(form)
     if account.school_id is not None:
         schools = [account.school_id]
@@ -307,11 +319,10 @@ async def create_poll_form(request: Request) -> Response:
 @router.post("/dashboard/voice/polls/{poll_id}/close", include_in_schema=False)
 async def close_poll_form(request: Request, poll_id: int) -> Response:
     """Close a poll now; its results are worked out and queued for learners (once)."""
-    account = await _allowed(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    require_csrf(request, form)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    account, _ = posted
     app = llais_app(request)
     async with app.sessions() as session:
         poll = await session.get(Poll, poll_id)
@@ -379,13 +390,11 @@ async def _posts(
 @router.post("/dashboard/voice/yousaid", include_in_schema=False)
 async def create_post(request: Request) -> Response:
     """A school lead shares what the school changed; learners get it once through the outbox."""
-    account = await _allowed(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    require_csrf(request, form)
-    if not _is_lead(account) or account.school_id is None:
-        return _forbidden(request, account)
+    posted = await _posted(request, lead_only=True)
+    if isinstance(posted, Response):
+        return posted
+    account, form = posted
+    assert account.school_id is not None  # a school lead's own school
     given = {k: _field(form, k) for k in ("en", "cy", "about")}
     about = given["about"]
     app = llais_app(request)
