@@ -66,6 +66,9 @@ def _after(page: Page, before: str, expect_text: str | None) -> None:
     expect(page.locator("input[name=turn]")).not_to_have_value(before)
     # htmx takes no new post from the form until this one has settled
     expect(page.locator("#llais-form")).not_to_have_class(re.compile("htmx-request"))
+    # the page moves focus once the swap has settled (chat.js, htmx:afterSettle): a key pressed
+    # before that would land on whatever had focus, so wait for the settle to finish
+    expect(page.locator(".htmx-swapping, .htmx-settling")).to_have_count(0)
     if expect_text:
         expect(page.locator("#llais-messages")).to_contain_text(expect_text)
 
