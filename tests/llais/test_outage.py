@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import stat
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from storage.models import CheckinAnswer, SafeguardingAlert
 from storage.models.outbox import OutboxMessage
 from tests.conftest import SECRET, Clock, _truncate, run_in_thread
 from tests.support.learner import PlayedLearner
-from tests.support.outage import Outage, outage_for
+from tests.support.outage import Outage, block_spool, mode, outage_for
 
 DISCLOSURE = "my dad hits me when he's been drinking"
 LEARNER = "581001"
@@ -167,8 +166,8 @@ async def test_a_disclosure_during_an_outage_is_answered_at_once_and_alerted_onc
 
     spool = Spool(spool_dir)
     [kept] = spool.files()
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
-    assert stat.S_IMODE(spool_dir.stat().st_mode) == 0o700
+    assert mode(kept) == 0o600
+    assert mode(spool_dir) == 0o700
     assert spool.read(kept).answered is Answered.CONCERN
     assert DISCLOSURE not in caplog.text  # kept on disk, never logged
 
@@ -289,8 +288,7 @@ async def test_the_spool_failing_too_leaves_the_try_again_path(
     worker: App, outage: Outage, spool_dir: Path
 ) -> None:
     played = await enrolled(worker)
-    spool_dir.parent.mkdir(parents=True, exist_ok=True)
-    spool_dir.write_text("not a directory")  # the disk will not take the record
+    block_spool(spool_dir)  # the disk will not take the record
     await outage.cut()
     with pytest.raises(Exception) as raised:
         await asyncio.wait_for(played.say("hello"), 30)

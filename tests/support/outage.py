@@ -64,3 +64,14 @@ async def outage_for(database_url: str) -> AsyncIterator[Outage]:
             yield outage
         finally:
             outage.restore()
+
+
+def block_spool(spool_dir: Path) -> None:
+    """Make the spool unusable too: a file where its directory should be."""
+    spool_dir.parent.mkdir(parents=True, exist_ok=True)
+    spool_dir.write_text("not a directory")
+
+
+def mode(path: Path) -> int:
+    """The permission bits of ``path``."""
+    return path.stat().st_mode & 0o777

@@ -27,7 +27,7 @@ from tests.llais.test_outage import (  # the same outage, database and worker
     spool_dir,
     worker,
 )
-from tests.support.outage import Outage
+from tests.support.outage import Outage, block_spool
 from web.app import create_web_app
 
 __all__ = ["db_url", "outage", "outage_settings", "spool_dir", "worker"]
@@ -115,8 +115,7 @@ async def test_when_nothing_can_keep_it_the_page_keeps_what_was_typed(
     visitor: Visitor, outage: Outage, spool_dir: Path, outage_settings: Settings
 ) -> None:
     await visitor.open()
-    spool_dir.parent.mkdir(parents=True, exist_ok=True)
-    spool_dir.write_text("not a directory")  # the disk will not take it either
+    block_spool(spool_dir)  # the disk will not take it either
     await outage.cut()
     response = await visitor.say("I need to talk to someone")
     assert response.status_code == 503
