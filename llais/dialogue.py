@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from core.channel import Inbound, InboundKind, Reply
+from core.channel import Channel, Inbound, InboundKind, Reply
 from core.clock import Clock, utcnow
 from core.errors import ConfigurationError
 from core.i18n import catalogue
@@ -229,7 +229,9 @@ class DialogueService(ABC, Generic[PortsT]):
         contacts); so is any message of a person whose earlier messages still wait there.
         """
         ref = person_ref(self._secret, inbound.channel, inbound.user_id)
-        if self.spool is not None and self.spool.pending_for(ref):
+        # the terminal is a developer's tool with nothing to send a later answer through
+        spool = None if inbound.channel is Channel.TERMINAL else self.spool
+        if spool is not None and spool.pending_for(ref):
             return await self._keep(inbound, ref, cause=None)  # in order, behind the others
         try:
             early = await self._intercept(inbound, ref)
@@ -237,7 +239,7 @@ class DialogueService(ABC, Generic[PortsT]):
                 return early
             return (await self._turn(inbound, ref)).replies
         except Exception as exc:
-            if self.spool is None or not unavailable(exc):
+            if spool is None or not unavailable(exc):
                 raise
             return await self._keep(inbound, ref, cause=exc)
 
