@@ -83,6 +83,7 @@ async def test_the_chat_keeps_a_disclosure_in_an_outage_and_answers_it_when_back
     await visitor.say("hello")  # a learner with a device and a transcript
     await outage.cut()
 
+    assert (await visitor.client.get("/livez")).status_code == 200  # the proxy keeps sending
     opened = await visitor.open()
     assert opened.status_code == 200
     assert "I can't show our earlier messages" in html.unescape(opened.text)
