@@ -3,9 +3,9 @@
 Every ``llais serve`` runs this job (first straight away, so a worker restarted after a crash
 applies what it had kept); one process at a time on a machine holds the spool's lock. A kept
 message is applied as a normal turn (its alert committed with it, its replies queued in the
-outbox), and only then removed. The run stops at the first sign the database is still away and
-tries again next time; a record that fails for any other reason is set aside in ``failed/``
-rather than block everyone behind it.
+outbox), and only then removed. The run stops at the first sign the database is still away
+(checked with a query of its own) and tries again next time; a record that fails for any other
+reason is set aside in ``failed/`` rather than block everyone behind it.
 """
 
 from __future__ import annotations
@@ -16,16 +16,22 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
+from sqlalchemy import text
 
+from core.errors import LlaisError
 from core.vocabulary import Audience
 from llais.dialogue import DialogueService
 from llais.scheduler import every
-from llais.spool import Spool
+from llais.spool import Spool, SpoolRecord
 from storage.availability import unavailable
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "llais.spool.replay"
+
+
+class RecordFailed(LlaisError):
+    """A record failed as if the database were away, twice, while the database answered."""
 
 
 @dataclass
@@ -57,9 +63,15 @@ class Replayer:
                 try:
                     record = self.spool.read(path)
                     service = self.services[record.channel.audience]
-                    applied = await service.apply_kept(record)
                 except Exception as exc:
-                    if unavailable(exc):
+                    log.error("spool: a kept message could not be read (%s)", _kind(exc))
+                    self.spool.set_aside(path)
+                    report.set_aside += 1
+                    continue
+                try:
+                    applied = await self._apply(service, record)
+                except Exception as exc:
+                    if unavailable(exc) and not isinstance(exc, RecordFailed):
                         report.waiting = len(files) - index
                         break
                     log.error("spool: a kept message could not be applied (%s)", _kind(exc))
@@ -80,6 +92,32 @@ class Replayer:
                 report.waiting,
             )
         return report
+
+    async def _apply(self, service: DialogueService, record: SpoolRecord) -> bool:  # type: ignore[type-arg]
+        """Apply one record; an outage-like failure while the database answers is tried once
+        more and then raised as what it is (not an outage), so it cannot block the rest."""
+        try:
+            return await service.apply_kept(record)
+        except Exception as exc:
+            if not unavailable(exc) or not await self._reachable(service):
+                raise
+        try:
+            return await service.apply_kept(record)
+        except Exception as exc:
+            if unavailable(exc) and await self._reachable(service):
+                raise RecordFailed(type(exc).__name__) from exc
+            raise
+
+    @staticmethod
+    async def _reachable(service: DialogueService) -> bool:  # type: ignore[type-arg]
+        """Whether the database answers after all: then the record's own failure only looked
+        like an outage (a socket error elsewhere, say), and it must not block the rest for ever."""
+        try:
+            async with service.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
 
 def _kind(exc: Exception) -> str:

@@ -21,12 +21,14 @@ from sqlalchemy import func, select
 
 from core.channel import Channel, Reply
 from core.settings import Settings
-from core.vocabulary import OutboxPriority
+from core.vocabulary import Audience, OutboxPriority
 from llais.alerts import AlertDispatcher
 from llais.app import App, build_app, replayer
 from llais.commands.demo import seed_demo
+from llais.learner import LearnerService
 from llais.outbox import Delivery, Outbox
-from llais.spool import Answered, Spool
+from llais.replay import Replayer
+from llais.spool import Answered, Spool, SpoolRecord
 from storage.models import CheckinAnswer, SafeguardingAlert
 from storage.models.outbox import OutboxMessage
 from tests.conftest import SECRET, Clock, _truncate, run_in_thread
@@ -293,3 +295,39 @@ async def test_the_spool_failing_too_leaves_the_try_again_path(
     with pytest.raises(Exception) as raised:
         await asyncio.wait_for(played.say("hello"), 30)
     assert not isinstance(raised.value, AssertionError)
+
+
+class FlakyService:
+    """The learner service, except that one kept message fails with a socket error every time
+    although the database answers (as a bug elsewhere might)."""
+
+    def __init__(self, real: LearnerService, failing: str) -> None:
+        self.real = real
+        self.sessions = real.sessions
+        self.failing = failing
+        self.tries = 0
+
+    async def apply_kept(self, record: SpoolRecord) -> bool:
+        if record.text == self.failing:
+            self.tries += 1
+            raise ConnectionResetError("not the database")
+        return await self.real.apply_kept(record)
+
+
+async def test_a_record_that_cannot_be_applied_is_set_aside_and_does_not_block_the_rest(
+    worker: App, outage: Outage, spool_dir: Path
+) -> None:
+    played = await enrolled(worker)
+    await outage.cut()
+    await played.say("first")
+    await played.say("second")
+    outage.restore()
+    spool = Spool(spool_dir)
+    unreadable = spool_dir / "00000000000000000001-broken-record.json"
+    unreadable.write_text("{not json")
+    flaky = FlakyService(worker.learner, failing="first")
+    report = await Replayer(spool, {Audience.LEARNER: flaky}).run_once()  # type: ignore[dict-item]
+    assert (report.applied, report.set_aside, report.waiting) == (1, 2, 0)
+    assert flaky.tries == 2  # tried again once, since the database answered
+    assert len(spool) == 0
+    assert len(list((spool_dir / "failed").iterdir())) == 2  # kept for an operator
