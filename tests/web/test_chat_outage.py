@@ -118,7 +118,11 @@ async def test_when_nothing_can_keep_it_the_page_keeps_what_was_typed(
     await visitor.open()
     block_spool(spool_dir)  # the disk will not take it either
     await outage.cut()
+    # the language toggle still works (the page's own language; the learner's setting waits)
+    toggled = await visitor.client.get("/chat/language/cy?next=/chat")
+    assert toggled.status_code == 200 and '<html lang="cy"' in toggled.text
+    visitor.page = toggled.text
     response = await visitor.say("I need to talk to someone")
     assert response.status_code == 503
     assert _TYPED.search(response.text).group(1) == "I need to talk to someone"  # type: ignore[union-attr]
-    assert "press Send again" in html.unescape(response.text)
+    assert "pwysa Anfon eto" in html.unescape(response.text)  # in the page's language

@@ -133,8 +133,15 @@ async def post_chat(request: Request) -> Response:
     session = page_session(request)
     if text and device is not None and session.expired:
         # A learner came back to a page left open: keep what they typed, ask to send again.
-        await _use_learner_language(request, chat, device)
-        view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+        try:
+            await _use_learner_language(request, chat, device)
+            view = await chat.view(
+                device, since=session.started_at, start_label=_start_label(request)
+            )
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            view = outage_view(_start_label(request))
         notice = "chat.expired_resend"
         return _page(request, "chat/page.html", {"view": view, "typed": text, "notice": notice})
     require_csrf(request, form)
@@ -242,7 +249,13 @@ async def chat_language(request: Request, code: str, next: str | None = None) ->
     response = RedirectResponse(f"/language/{code}?next={back}", status_code=303)
     device = device_id(request)
     if language is not None and device is not None:
-        await _chat(request).set_language(device, language)
+        try:
+            await _chat(request).set_language(device, language)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            # the page changes language all the same; the learner's own setting waits
+            log.warning("web chat: database unreachable, learner language not changed")
     return response
 
 
