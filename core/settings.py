@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     nlu_backend: NluBackend = NluBackend.BUILTIN
     nlu_model_dir: Path = Path("var/nlu-model")
+    # messages kept on this machine while the database cannot be reached (0700, files 0600)
+    spool_dir: Path = Path("var/spool")
+    spool_poll_seconds: float = Field(default=5.0, gt=0)  # how often kept messages are retried
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: SecretStr | None = None
     rasa_timeout: float = Field(default=1.5, gt=0)

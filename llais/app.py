@@ -42,8 +42,10 @@ from llais.alerts.lifecycle import message_keys as lifecycle_keys
 from llais.learner import LEARNER_VOCABULARY, LearnerService
 from llais.logs import configure_logging
 from llais.outbox import ChannelSender
+from llais.replay import Replayer
 from llais.requests import message_keys as request_keys
 from llais.signposter import build_signposter
+from llais.spool import Spool
 from llais.staff import STAFF_VOCABULARY, StaffService
 from llais.voice import CampaignPlanner, CampaignSender, Transport, VoiceJob, quiet_hours
 from llais.voice.render import MESSAGE_KEYS as voice_keys
@@ -69,6 +71,7 @@ class App:
     learner: LearnerService
     staff: StaffService
     understander: Understander
+    spool: Spool
     clock: Clock = utcnow
     # the bots' webhooks by kind ("learner", "staff"), when updates come by webhook
     webhooks: dict[str, UpdateReceiver] = field(default_factory=dict)
@@ -101,6 +104,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
     flowset = FlowSet(flows=PollFlows(loaded.flows), routes=loaded.routes, sources=loaded.sources)
     understander = build_understander(settings)
     signposter = await build_signposter(settings, sessions)
+    spool = Spool(settings.spool_dir)
     learner = LearnerService(
         settings=settings,
         sessions=sessions,
@@ -108,6 +112,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         understander=understander,
         signposter=signposter,
         clock=clock,
+        spool=spool,
     )
     staff = StaffService(
         settings=settings,
@@ -116,6 +121,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         understander=understander,
         signposter=signposter,
         clock=clock,
+        spool=spool,
     )
     return App(
         settings=settings,
@@ -125,6 +131,7 @@ async def build_app(settings: Settings, *, clock: Clock = utcnow) -> App:
         staff=staff,
         understander=understander,
         clock=clock,
+        spool=spool,
     )
 
 
@@ -198,6 +205,11 @@ def telegram_bots(app: App) -> Bots:
             bots.webhooks.append(hook)
             app.webhooks[hook.kind] = hook
     return bots
+
+
+def replayer(app: App) -> Replayer:
+    """Applies the messages kept while the database was away, through their services."""
+    return Replayer(app.spool, {Audience.LEARNER: app.learner, Audience.STAFF: app.staff})
 
 
 def web_senders(app: App) -> dict[str, ChannelSender]:

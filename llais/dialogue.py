@@ -22,21 +22,24 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from core.channel import Inbound, InboundKind, Reply
+from core.channel import Channel, Inbound, InboundKind, Reply
 from core.clock import Clock, utcnow
 from core.errors import ConfigurationError
 from core.i18n import catalogue
 from core.settings import Settings
-from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language, RiskLevel
+from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language, OutboxPriority, RiskLevel
 from flows.engine import Engine, Outcome, TurnInput
 from flows.model import TextStep
 from flows.state import ConversationState, RecentText, SafetyContext
+from llais import outbox
 from llais.ports import PersonPorts
 from llais.pseudonym import person_ref
 from llais.signposter import DirectorySignposter, SignpostPolicy
+from llais.spool import Answered, Spool, SpoolRecord
 from nlu.themes import theme_of
 from nlu.understand import Understander, Understanding
 from storage.apply import ApplyContext, apply_effects
+from storage.availability import unavailable
 from storage.db import AsyncSession
 from storage.repo import conversations as state_repo
 from storage.repo import people, turns, updates
@@ -57,6 +60,9 @@ SERVICE_MESSAGES = (
     "not_understood",
     "use_buttons",
     "repeated",
+    "outage_kept",
+    "outage_concern",
+    "outage_resumed",
 )
 
 # Replies that are neutral however the detector grades them: "ok", "not really", "thanks"
@@ -92,6 +98,14 @@ class Vocabulary:
     def message_keys(self) -> frozenset[str]:
         """The catalogue keys the service builds at run time (checked at start-up)."""
         return frozenset(f"{self.messages}.{name}" for name in SERVICE_MESSAGES)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one turn gave: the replies, and whether the message had been applied before."""
+
+    replies: list[Reply]
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,8 +147,10 @@ class DialogueService(ABC, Generic[PortsT]):
         understander: Understander,
         signposter: DirectorySignposter,
         clock: Clock = utcnow,
+        spool: Spool | None = None,
     ) -> None:
         self.settings = settings
+        self.spool = spool
         self.signposter = signposter
         self.sessions = sessions
         self.engine = engine
@@ -206,11 +222,41 @@ class DialogueService(ABC, Generic[PortsT]):
 
     # ----- the turn -----------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Handle one inbound message; the replies are returned only after the commit."""
+        """Handle one inbound message; the replies are returned only after the commit.
+
+        While the database cannot be reached the message is kept in the spool instead and
+        answered at once from what needs no database (a concern with care and the crisis
+        contacts); so is any message of a person whose earlier messages still wait there.
+        """
         ref = person_ref(self._secret, inbound.channel, inbound.user_id)
-        early = await self._intercept(inbound, ref)
+        # the terminal is a developer's tool with nothing to send a later answer through
+        spool = None if inbound.channel is Channel.TERMINAL else self.spool
+        if spool is not None and spool.pending_for(ref):
+            return await self._keep(inbound, ref, cause=None)  # in order, behind the others
+        try:
+            early = await self._intercept(inbound, ref)
+            if early is not None:
+                return early
+            return (await self._turn(inbound, ref)).replies
+        except Exception as exc:
+            if spool is None or not unavailable(exc):
+                raise
+            return await self._keep(inbound, ref, cause=exc)
+
+    async def apply_kept(self, record: SpoolRecord) -> bool:
+        """Apply a kept message as a normal turn, its replies queued in the outbox in the same
+        transaction; False when it had been applied already (nothing is queued then)."""
+        inbound = record.inbound()
+        early = await self._intercept(inbound, record.ref)
         if early is not None:
-            return early
+            async with self.sessions() as session, session.begin():
+                await self._queue_later(session, record, early)
+            return True
+        return not (await self._turn(inbound, record.ref, kept=record)).repeated
+
+    async def _turn(
+        self, inbound: Inbound, ref: str, *, kept: SpoolRecord | None = None
+    ) -> TurnResult:
         # The whole message is assessed, however long: the channel bounds its size and the
         # detector's work grows linearly with it.
         text = inbound.text if inbound.kind is not InboundKind.CHOICE else ""
@@ -224,7 +270,7 @@ class DialogueService(ABC, Generic[PortsT]):
                 log.info("%s turn: a repeated delivery, already applied", self.vocabulary.messages)
                 language = (opened.person.language if opened.person else None) or DEFAULT_LANGUAGE
                 again = self.engine.reprompt(self._restore(opened.state), language=language)
-                return again or [self._message("repeated", language)]
+                return TurnResult(again or [self._message("repeated", language)], repeated=True)
             now = self.clock()
             state = self._restore(opened.state)
             understanding = None
@@ -244,10 +290,13 @@ class DialogueService(ABC, Generic[PortsT]):
             outcome = await self._decide(turn, text, understanding)
             if not self._enrolling(state):  # a typed code is not context
                 outcome.state.recent = remember(outcome.state, text, now)
-            if not await self._persist(session, turn, outcome, understanding):
+            erased = await self._persist(session, turn, outcome, understanding)
+            if not erased:
                 await state_repo.save_state(
                     session, ref=ref, state=outcome.state.model_dump(mode="json"), now=now
                 )
+                if kept is not None:
+                    await self._queue_later(session, kept, self._later(kept, outcome))
         log.info(
             "%s turn kind=%s effects=%s replies=%d",
             self.vocabulary.messages,
@@ -255,7 +304,75 @@ class DialogueService(ABC, Generic[PortsT]):
             ",".join(type(e).__name__ for e in outcome.effects) or "-",
             len(outcome.replies),
         )
-        return outcome.replies
+        return TurnResult(outcome.replies)
+
+    # ----- while the database is away -------------------------------------------------------
+    async def _keep(self, inbound: Inbound, ref: str, *, cause: Exception | None) -> list[Reply]:
+        """Keep the message in the spool and answer what can be answered without the database;
+        when even the spool fails, the original error goes on (the person is asked to retry)."""
+        assert self.spool is not None
+        text = inbound.text if inbound.kind is not InboundKind.CHOICE else ""
+        understanding = await self.understander.understand(text) if text.strip() else None
+        concern = understanding is not None and understanding.risk.is_concern
+        now = self.clock()
+        answered = Answered.CONCERN if concern else Answered.KEPT
+        record = SpoolRecord.of(inbound, ref=ref, answered=answered, now=now)
+        try:
+            self.spool.keep(record)
+        except OSError as exc:
+            name = type(exc).__name__
+            log.error("%s turn: the spool failed too (%s)", self.vocabulary.messages, name)
+            if cause is not None:
+                raise cause from exc
+            raise
+        log.warning(
+            "%s turn kept for later (%s) kind=%s answered=%s",
+            self.vocabulary.messages,
+            type(cause).__name__ if cause is not None else "earlier messages waiting",
+            inbound.kind.value,
+            answered.value,
+        )
+        cat = catalogue()
+        name = self.vocabulary.messages
+        if understanding is None:  # a button or a bare command: no words to tell the language
+            both = [cat.get(f"{name}.outage_kept", lang) for lang in (Language.CY, Language.EN)]
+            return [Reply("\n\n".join(both))]
+        language = understanding.nlu.language
+        if not concern:
+            return [Reply(cat.get(f"{name}.outage_kept", language))]
+        contacts = self.signposter.crisis_text(
+            language, now, None, policy=self.vocabulary.signposts
+        )
+        return [Reply(f"{cat.get(f'{name}.outage_concern', language)}\n\n{contacts}")]
+
+    def _later(self, kept: SpoolRecord, outcome: Outcome) -> list[Reply]:
+        """What a kept message's turn sends when it is applied: its replies, or, when the
+        person was answered with care at once, a short word that it has been passed on and
+        the question they are at (never the crisis answer a second time)."""
+        if kept.answered is Answered.KEPT:
+            return outcome.replies
+        language = outcome.language
+        again = self.engine.reprompt(outcome.state, language=language)
+        return [self._message("outage_resumed", language), *again]
+
+    async def _queue_later(
+        self, session: AsyncSession, kept: SpoolRecord, replies: list[Reply]
+    ) -> None:
+        """Queue ``replies`` in the outbox, once per kept message and reply."""
+        for index, reply in enumerate(replies):
+            await outbox.queue(
+                session,
+                key=f"kept:{kept.id}:{index}",
+                person_ref=kept.ref,
+                audience=self.vocabulary.audience,
+                channel=kept.channel,
+                priority=OutboxPriority.REPLY,
+                text=reply.text,
+                buttons=[
+                    [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
+                ],
+                now=self.clock(),
+            )
 
     def _enrolling(self, state: ConversationState) -> bool:
         """Whether the person is in the flows before language and school are chosen."""

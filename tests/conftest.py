@@ -164,11 +164,15 @@ def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(database_url: str, nlu_model_dir: Path) -> Settings:
+def settings(database_url: str, nlu_model_dir: Path, tmp_path: Path) -> Settings:
     """Settings for a test database and the trained model."""
     # web_port 0: an app that serves the web chat listens on a port the kernel picks
     return Settings(
-        database_url=database_url, secret_key=SECRET, nlu_model_dir=nlu_model_dir, web_port=0
+        database_url=database_url,
+        secret_key=SECRET,
+        nlu_model_dir=nlu_model_dir,
+        web_port=0,
+        spool_dir=tmp_path / "spool",
     )
 
 

@@ -41,7 +41,7 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 # Paths that neither need nor renew the page session.
-SESSIONLESS_PREFIXES = ("/static/", "/healthz", "/readyz", "/telegram/")
+SESSIONLESS_PREFIXES = ("/static/", "/healthz", "/livez", "/readyz", "/telegram/")
 
 
 OnError = Callable[[Request, Exception], Awaitable[Response]]

@@ -31,6 +31,14 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@router.get("/livez", include_in_schema=False)
+async def livez() -> Response:
+    """200 while the process serves, whatever the database does: a worker whose database is away
+    still answers (a concern with the crisis contacts) and keeps what it is sent, so the reverse
+    proxy must go on sending it traffic."""
+    return JSONResponse({"status": "alive"})
+
+
 @router.get("/favicon.ico", include_in_schema=False)
 async def favicon() -> Response:
     """No icon (GOV.UK's crown is not ours to use): say so without an error in the console."""

@@ -23,10 +23,11 @@ from core.settings import Settings
 from core.vocabulary import OutboxPriority
 from llais.alerts import AlertDispatcher, add_dispatch_job
 from llais.alerts.out_of_hours import OutOfHours
-from llais.app import running_app, telegram_bots, voice_job, web_senders, web_server
+from llais.app import replayer, running_app, telegram_bots, voice_job, web_senders, web_server
 from llais.housekeeping import add_retention_job
 from llais.loop import add_outbox_job
 from llais.outbox import Outbox
+from llais.replay import add_replay_job
 from llais.requests import RequestRouter
 from llais.scheduler import STOP_GRACE, JobScheduler
 from llais.voice import add_voice_job
@@ -85,6 +86,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, grace: float = STOP_
             sessions=app.sessions, senders={**bots.senders, **web_senders(app)}, priorities=lanes
         )
         add_outbox_job(scheduler, router, outbox, every_seconds=settings.outbox_poll_seconds)
+        # messages kept while the database was away (by this process or one that died)
+        add_replay_job(scheduler, replayer(app), every_seconds=settings.spool_poll_seconds)
         scheduler.start()
         bots_stop, web_stop = asyncio.Event(), asyncio.Event()
         running = asyncio.create_task(bots.run(bots_stop), name="llais bots")

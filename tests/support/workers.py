@@ -109,6 +109,7 @@ class Cluster:
             "LLAIS_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "LLAIS_WEB_PORT": "0",
             "LLAIS_ALERT_POLL_SECONDS": str(self.alert_poll_seconds),
+            "LLAIS_SPOOL_POLL_SECONDS": "1",
             "LLAIS_LOG_LEVEL": "WARNING",
             "LLAIS_LOG_FORMAT": "json",
             "PYTHONPATH": str(ROOT),  # this checkout, whatever the environment has installed

@@ -31,9 +31,13 @@ def pg_url(postgres_url: str) -> str:
 
 
 @pytest.fixture
-def pg_settings(pg_url: str, intent_model_dir: Path) -> Settings:
+def pg_settings(pg_url: str, intent_model_dir: Path, tmp_path: Path) -> Settings:
     return Settings(
-        _env_file=None, database_url=pg_url, secret_key=SECRET, nlu_model_dir=intent_model_dir
+        _env_file=None,
+        database_url=pg_url,
+        secret_key=SECRET,
+        nlu_model_dir=intent_model_dir,
+        spool_dir=tmp_path / "spool",
     )
 
 

@@ -17,6 +17,7 @@ from core.clock import Clock
 from core.vocabulary import Language
 from llais.app import App
 from llais.pseudonym import person_ref
+from storage.availability import unavailable
 from storage.models import Author
 from storage.repo import people, web_mailbox
 from storage.repo.web_mailbox import MailboxButton, MailboxMessage
@@ -29,6 +30,11 @@ _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@\S+)?(?:\s+(.*))?$", r
 
 class StaleChoice(Exception):
     """A choice that this page does not offer now (forged, or replayed from an earlier page)."""
+
+
+class ChatUnavailable(Exception):
+    """The database cannot be reached and the post could not be kept either (or was a choice,
+    which cannot be checked against the page without it): the page keeps the typed text."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,13 @@ class Posted:
     """The messages one post added, learner's first."""
 
     messages: list[MailboxMessage]
+    kept: bool = False  # the database was away: kept for later, shown now but not yet stored
+
+
+def outage_view(start_label: str, messages: list[MailboxMessage] | None = None) -> ChatView:
+    """A page that needs no database: what was just said (if anything) and no choices."""
+    choices = [] if messages else [MailboxButton(start_label, START)]
+    return ChatView(list(messages or []), choices, 0, None, resumed=False)
 
 
 def to_inbound(device: str, mailbox: str, text: str, choice: str, at: datetime) -> Inbound:
@@ -62,6 +75,14 @@ def to_inbound(device: str, mailbox: str, text: str, choice: str, at: datetime) 
     if choice == START:
         return Inbound(CHANNEL, device, mailbox, InboundKind.COMMAND, at, command="start")
     return Inbound(CHANNEL, device, mailbox, InboundKind.CHOICE, at, choice=choice)
+
+
+def _transient(said: str, replies: list[Reply], at: datetime) -> list[MailboxMessage]:
+    """What was said and answered, shown on the page though not (yet) in the mailbox; the
+    buttons are left off, since they cannot be checked until the database is back."""
+    texts = [(Author.LEARNER, said)] + [(Author.LLAIS, r.text) for r in replies]
+    # ids below zero: unique on the page, never a stored message's
+    return [MailboxMessage(-n, author, text, (), at) for n, (author, text) in enumerate(texts, 1)]
 
 
 def _buttons(reply: Reply) -> list[list[MailboxButton]]:
@@ -121,10 +142,17 @@ class WebChat:
         old page); a choice must be one this turn offers, or :class:`StaleChoice`."""
         mailbox = self.mailbox(device)
         ref = self.ref(device)
-        async with self.llais.sessions() as session:
-            pending = await web_mailbox.pending(session, mailbox=mailbox)
-            posts = await web_mailbox.learner_posts(session, mailbox=mailbox)
-            existed = await people.get_person(session, ref=ref) is not None
+        try:
+            async with self.llais.sessions() as session:
+                pending = await web_mailbox.pending(session, mailbox=mailbox)
+                posts = await web_mailbox.learner_posts(session, mailbox=mailbox)
+                existed = await people.get_person(session, ref=ref) is not None
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            if not text:
+                raise ChatUnavailable from exc
+            return await self._keep(device, mailbox, text)
         said = text
         if not text:
             offered = {b.payload: b.label for b in self._offered(pending, posts, start_label)}
@@ -133,6 +161,35 @@ class WebChat:
             said = offered[choice]
         now = self.clock()
         replies = await self.llais.learner.handle(to_inbound(device, mailbox, text, choice, now))
+        try:
+            return await self._record(mailbox, ref, existed, said, replies, now)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            # the turn went through (or was kept) but its transcript cannot be written now
+            return Posted(_transient(said, replies, now), kept=True)
+
+    async def _keep(self, device: str, mailbox: str, text: str) -> Posted:
+        """The database is away: the service keeps the message (or raises ChatUnavailable)."""
+        now = self.clock()
+        try:
+            replies = await self.llais.learner.handle(to_inbound(device, mailbox, text, "", now))
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            raise ChatUnavailable from exc
+        return Posted(_transient(text, replies, now), kept=True)
+
+    async def _record(
+        self,
+        mailbox: str,
+        ref: str,
+        existed: bool,
+        said: str,
+        replies: list[Reply],
+        now: datetime,
+    ) -> Posted:
+        """Write what was said and answered to the mailbox; the messages this post added."""
         added: list[int] = []
         async with self.llais.sessions() as session, session.begin():
             erased = existed and await people.get_person(session, ref=ref) is None

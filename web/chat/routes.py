@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.vocabulary import Language, parse_language
 from llais.signposter import LEARNER_SIGNPOSTS
-from web.chat.conversation import StaleChoice, WebChat
+from storage.availability import unavailable
+from web.chat.conversation import ChatUnavailable, Posted, StaleChoice, WebChat, outage_view
 from web.chat.device import device_id, forget_device, new_device_id, remember_device
 from web.deps import llais_app, page_language
 from web.pages import safe_next
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+# notices while the database cannot be reached (chat.yml)
+OUTAGE = "chat.outage_page"
+OUTAGE_KEPT = "chat.outage_kept"
+OUTAGE_RETRY = "chat.outage_retry"
 FALLBACK_CONTACTS = (
     "chat.help_fallback_childline",
     "chat.help_fallback_meic",
@@ -83,9 +88,17 @@ async def home() -> Response:
 async def show_chat(request: Request) -> Response:
     chat = _chat(request)
     device = device_id(request)
-    await _use_learner_language(request, chat, device)
     session = page_session(request)
-    view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+    try:
+        await _use_learner_language(request, chat, device)
+        view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        # the transcript cannot be read: the learner can still write (it is kept) and get help
+        log.warning("web chat: database unreachable, page shown without the transcript")
+        view = outage_view(_start_label(request))
+        return _page(request, "chat/page.html", {"view": view, "typed": "", "notice": OUTAGE})
     return _page(request, "chat/page.html", {"view": view, "typed": "", "notice": ""})
 
 
@@ -120,8 +133,15 @@ async def post_chat(request: Request) -> Response:
     session = page_session(request)
     if text and device is not None and session.expired:
         # A learner came back to a page left open: keep what they typed, ask to send again.
-        await _use_learner_language(request, chat, device)
-        view = await chat.view(device, since=session.started_at, start_label=_start_label(request))
+        try:
+            await _use_learner_language(request, chat, device)
+            view = await chat.view(
+                device, since=session.started_at, start_label=_start_label(request)
+            )
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            view = outage_view(_start_label(request))
         notice = "chat.expired_resend"
         return _page(request, "chat/page.html", {"view": view, "typed": text, "notice": notice})
     require_csrf(request, form)
@@ -143,7 +163,18 @@ async def post_chat(request: Request) -> Response:
     except StaleChoice:
         log.info("web chat: a choice this page does not offer now was refused")
         raise HTTPException(status_code=409, detail="stale_choice") from None
+    except ChatUnavailable:
+        # nothing could be kept: the page keeps what they typed and asks them to send it again
+        log.warning("web chat: database unreachable and the message could not be kept")
+        view = outage_view(_start_label(request))
+        values = {"view": view, "typed": text, "notice": OUTAGE_RETRY}
+        return _page(request, "chat/page.html", values, status=503)
     settings = llais_app(request).settings
+    if posted.kept:
+        kept = _kept(request, posted)
+        if new_device:
+            remember_device(kept, settings, device)
+        return kept
     if _is_htmx(request):
         shown_in = _field(form, "page_lang")  # the language the page was shown in
         await _use_learner_language(request, chat, device)
@@ -158,6 +189,20 @@ async def post_chat(request: Request) -> Response:
     if new_device:
         remember_device(response, settings, device)
     return response
+
+
+def _kept(request: Request, posted: Posted) -> Response:
+    """The database is away and the message was kept: show it and its answer now, with a
+    notice in the page's language (the transcript cannot be read until it is back)."""
+    if _is_htmx(request):
+        view = outage_view(_start_label(request), posted.messages)
+        return render(
+            request,
+            "chat/_posted.html",
+            {"view": view, "posted": posted.messages, "notice": OUTAGE_KEPT},
+        )
+    view = outage_view(_start_label(request), posted.messages)
+    return _page(request, "chat/page.html", {"view": view, "typed": "", "notice": OUTAGE_KEPT})
 
 
 @router.get("/help-now")
@@ -204,7 +249,13 @@ async def chat_language(request: Request, code: str, next: str | None = None) ->
     response = RedirectResponse(f"/language/{code}?next={back}", status_code=303)
     device = device_id(request)
     if language is not None and device is not None:
-        await _chat(request).set_language(device, language)
+        try:
+            await _chat(request).set_language(device, language)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            # the page changes language all the same; the learner's own setting waits
+            log.warning("web chat: database unreachable, learner language not changed")
     return response
 
 
