@@ -173,7 +173,9 @@ async def erase_person(session: AsyncSession, *, ref: str) -> None:
         )
     )
     # messages to staff about the learner's requests carry their first name, form or words
-    about = [OutboxMessage.idempotency_key.like(f"req:{i}:%") for i in request_ids]
+    about: list[ColumnElement[bool]] = [
+        OutboxMessage.idempotency_key.like(f"req:{i}:%") for i in request_ids
+    ]
     about += [OutboxMessage.idempotency_key == f"msg:{i}" for i in request_messages]
     await session.execute(delete(OutboxMessage).where(or_(OutboxMessage.person_ref == ref, *about)))
     mailboxes = await _mailboxes(session, ref)

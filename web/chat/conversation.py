@@ -44,9 +44,12 @@ class ChatView:
 
 @dataclass(frozen=True)
 class Posted:
-    """The messages one post added, learner's first."""
+    """The messages one post added, learner's first; none when the post erased the learner's
+    data (the device is then forgotten)."""
 
     messages: list[MailboxMessage]
+    erased: bool = False
+    language: Language | None = None  # the erased learner's language, for the page that follows
 
 
 def to_inbound(device: str, mailbox: str, text: str, choice: str, at: datetime) -> Inbound:
@@ -124,7 +127,8 @@ class WebChat:
         async with self.llais.sessions() as session:
             pending = await web_mailbox.pending(session, mailbox=mailbox)
             posts = await web_mailbox.learner_posts(session, mailbox=mailbox)
-            existed = await people.get_person(session, ref=ref) is not None
+            before = await people.get_person(session, ref=ref)
+            language = before.language if before else None
         said = text
         if not text:
             offered = {b.payload: b.label for b in self._offered(pending, posts, start_label)}
@@ -135,16 +139,15 @@ class WebChat:
         replies = await self.llais.learner.handle(to_inbound(device, mailbox, text, choice, now))
         added: list[int] = []
         async with self.llais.sessions() as session, session.begin():
-            erased = existed and await people.get_person(session, ref=ref) is None
-            if erased:
-                # the learner erased their data: the transcript goes too
-                await web_mailbox.clear(session, mailbox=mailbox)
-            else:
-                added.append(
-                    await web_mailbox.append(
-                        session, mailbox=mailbox, author=Author.LEARNER, text=said, now=now
-                    )
+            if before is not None and await people.get_person(session, ref=ref) is None:
+                # the learner erased their data, and the transcript with it (in the same
+                # transaction, by its reply address): store nothing more for this device
+                return Posted([], erased=True, language=language)
+            added.append(
+                await web_mailbox.append(
+                    session, mailbox=mailbox, author=Author.LEARNER, text=said, now=now
                 )
+            )
             for reply in replies:
                 added.append(
                     await web_mailbox.append(
