@@ -438,3 +438,25 @@ async def test_erase_person_removes_one_learners_rows_and_only_theirs(
         assert spent is not None and spent.used_at is not None and spent.used_by is None
         assert not spent.usable(by=anna.ref, now=NOW)  # still spent, for anyone
         assert await session.get(ProcessedUpdate, "web:1") is not None
+
+
+async def test_a_member_of_staff_erasing_leaves_their_actions_in_the_schools_record(
+    sessions: async_sessionmaker[AsyncSession], seeded: tuple[Learner, Learner, str]
+) -> None:
+    anna, _, staff = seeded
+    async with sessions() as session, session.begin():
+        await erase_person(session, ref=staff)
+    async with sessions() as session:
+        assert await session.get(Person, staff) is None
+        assert (
+            await session.scalar(select(func.count()).where(OutboxMessage.person_ref == staff)) == 0
+        )  # nothing more goes to them
+        for column in (
+            AlertEvent.by_ref,
+            AlertDelivery.recipient_ref,
+            SafeguardingAlert.acknowledged_by,
+            ContactRequest.taken_by,
+            SchoolMessage.staff_ref,
+        ):
+            assert await session.scalar(select(func.count()).where(column == staff)) > 0, column
+        assert await _about(session, "contact_requests.learner_ref", anna) == 1  # Anna's own
