@@ -49,8 +49,9 @@ from llais.staff import STAFF_VOCABULARY, StaffService
 from llais.voice import CampaignPlanner, CampaignSender, Transport, VoiceJob, quiet_hours
 from llais.voice.render import MESSAGE_KEYS as voice_keys
 from llais.voice.render import theme_key
-from llais.voice.results import THEMES, theme_of_intent
+from llais.voice.results import themer
 from llais.webhooks import UpdateReceiver
+from nlu.themes import THEMES
 from nlu.understand import Understander, build_understander
 from signposting.keys import message_keys as signposting_keys
 from storage.db import AsyncSession, make_engine, make_sessionmaker
@@ -212,11 +213,9 @@ def voice_job(app: App, transport: Transport | None) -> VoiceJob:
     """The learner-voice job: plans invitations, polls, results and posts, and sends them."""
     settings = app.settings
 
-    async def themer(text: str) -> str:
-        understanding = await app.understander.understand(text)
-        return theme_of_intent(understanding.nlu.intent)
-
-    planner = CampaignPlanner(settings=settings, sessions=app.sessions, themer=themer)
+    planner = CampaignPlanner(
+        settings=settings, sessions=app.sessions, themer=themer(app.understander)
+    )
     sender = CampaignSender(
         sessions=app.sessions,
         transport=transport,

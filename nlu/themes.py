@@ -20,8 +20,8 @@ TOPICS: Final = (
     "sleep",
 )
 THEMES: Final = (*TOPICS, "low_mood", "feeling_good", "help", "other")
-"""Every theme a comment can have, in the order dashboards show them (the names a poll answer's
-theme uses too, llais.voice.results, plus feeling_good and help)."""
+"""Every theme a comment or a poll's free-text answer can have (one vocabulary for check-in
+comments, poll results and "you said, we did"), in the order dashboards show them."""
 
 
 def theme_of(understanding: Understanding) -> str:

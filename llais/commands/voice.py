@@ -22,7 +22,8 @@ from flows.polls import load_poll
 from llais.app import running_app
 from llais.commands.setup import in_session
 from llais.voice import admin
-from llais.voice.results import THEMES, theme_of_intent
+from llais.voice.results import themer
+from nlu.themes import THEMES
 from storage.aggregate.terms import load_calendar
 from storage.db import AsyncSession
 from storage.models import Poll, School
@@ -171,12 +172,8 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
 async def close_poll_now(settings: Settings, poll_id: int) -> Poll:
     """Close a poll now (if still open) and work out its results with the real NLU's themes."""
     async with running_app(settings) as app:
-
-        async def themer(text: str) -> str:
-            return theme_of_intent((await app.understander.understand(text)).nlu.intent)
-
         return await admin.close_poll(
-            settings, app.sessions, themer, poll_id=poll_id, now=app.clock()
+            settings, app.sessions, themer(app.understander), poll_id=poll_id, now=app.clock()
         )
 
 

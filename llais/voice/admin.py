@@ -18,8 +18,9 @@ from core.errors import FlowDefinitionError, LlaisError
 from core.settings import Settings
 from flows.polls import PollDefinition, dump_definition, parse_poll
 from llais.voice.campaigns import CampaignPlanner, PlanReport
-from llais.voice.results import THEMES, Themer
+from llais.voice.results import Themer
 from llais.voice.windows import parse_days, parse_hhmm
+from nlu.themes import THEMES
 from storage.db import AsyncSession
 from storage.models import Announcement, InviteSchedule, Poll
 from storage.repo import voice as repo

@@ -8,31 +8,23 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from flows.polls import ChoiceQuestion, PollDefinition, ScaleQuestion
+from nlu.themes import THEMES, theme_of
+from nlu.understand import Understander
 from storage.aggregate import SCHOOL, Figure, Policy, Row, Spec, publish
 from storage.models import PollAnswer
 
-THEMES = (
-    "exam_stress",
-    "friendships",
-    "family",
-    "sleep",
-    "loneliness",
-    "bullying",
-    "identity",
-    "bereavement",
-    "low_mood",
-    "other",
-)
 ANSWER = "answer"
 Themer = Callable[[str], Awaitable[str]]
 
 
-def theme_of_intent(intent: str) -> str:
-    """The theme a free-text answer is reported as, from the intent the NLU found in it."""
-    if intent == "feeling_low":
-        return "low_mood"
-    name = intent.removeprefix("topic_")
-    return name if name in THEMES else "other"
+def themer(understander: Understander) -> Themer:
+    """How a free-text answer becomes its theme: the same rule and vocabulary as the comments of
+    a check-in (``nlu.themes``), so the dashboard and poll results speak of the same themes."""
+
+    async def theme(text: str) -> str:
+        return theme_of(await understander.understand(text))
+
+    return theme
 
 
 def _figure(figure: Figure | None) -> str | None:

@@ -60,6 +60,45 @@ class Thread:
         return {"en": f"alert {self.alert.id[:8]}", "cy": f"rhybudd {self.alert.id[:8]}"}
 
 
+async def _record(
+    session: AsyncSession,
+    found: Thread,
+    *,
+    staff_ref: str,
+    direction: MessageDirection,
+    text: str,
+    now: datetime,
+    by: Person | None,
+) -> SchoolMessage:
+    """Store one message of the thread; on an alert's thread, note it in the alert's history."""
+    message = SchoolMessage(
+        request_id=found.request.id if found.request else None,
+        alert_id=found.alert.id if found.alert else None,
+        learner_ref=found.learner_ref,
+        staff_ref=staff_ref,
+        direction=direction,
+        text=text,
+        created_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    if found.alert is not None:
+        kind = (
+            AlertEventKind.MESSAGE
+            if direction is MessageDirection.TO_LEARNER
+            else AlertEventKind.ANSWER
+        )
+        await alert_events.add_event(
+            session,
+            alert_id=found.alert.id,
+            kind=kind,
+            by=by,
+            at=now,
+            detail=f"message {message.id}",
+        )
+    return message
+
+
 def thread_id(kind: str, ident: object) -> str:
     """The payload naming a request's or an alert's thread."""
     return f"{kind}:{ident}"
@@ -106,26 +145,15 @@ async def staff_sends(
     found = await find(session, thread)
     if found is None or not may_write(staff, found):
         return None
-    message = SchoolMessage(
-        request_id=found.request.id if found.request else None,
-        alert_id=found.alert.id if found.alert else None,
-        learner_ref=found.learner_ref,
+    message = await _record(
+        session,
+        found,
         staff_ref=staff.ref,
         direction=MessageDirection.TO_LEARNER,
         text=text,
-        created_at=now,
+        now=now,
+        by=staff,
     )
-    session.add(message)
-    await session.flush()
-    if found.alert is not None:
-        await alert_events.add_event(
-            session,
-            alert_id=found.alert.id,
-            kind=AlertEventKind.MESSAGE,
-            by=staff,
-            at=now,
-            detail=f"message {message.id}",
-        )
     if await session.get(Person, found.learner_ref) is not None:  # not erased meanwhile
         await enqueue(
             session,
@@ -165,26 +193,15 @@ async def learner_answers(
         staff_ref = found.request.taken_by
     if staff_ref is None:
         return None
-    message = SchoolMessage(
-        request_id=found.request.id if found.request else None,
-        alert_id=found.alert.id if found.alert else None,
-        learner_ref=learner.ref,
+    message = await _record(
+        session,
+        found,
         staff_ref=staff_ref,
         direction=MessageDirection.TO_STAFF,
         text=text,
-        created_at=now,
+        now=now,
+        by=None,
     )
-    session.add(message)
-    await session.flush()
-    if found.alert is not None:
-        await alert_events.add_event(
-            session,
-            alert_id=found.alert.id,
-            kind=AlertEventKind.ANSWER,
-            by=None,
-            at=now,
-            detail=f"message {message.id}",
-        )
     if await session.get(Person, staff_ref) is not None:
         await enqueue(
             session,

@@ -124,6 +124,7 @@ JOURNEY = {
 
 def journey(page: Page, settings: Settings, lang: str, *, mark_same_page: bool = False) -> None:
     words = JOURNEY[lang]
+    navigations: list[str] = []
     audit = not browser_log(page).java_script_enabled or lang == "en"
     expect(page.locator("html")).to_have_attribute("lang", "en")
     audited(page, "first visit")
@@ -131,7 +132,11 @@ def journey(page: Page, settings: Settings, lang: str, *, mark_same_page: bool =
     press(page, words["language"])
     expect(page.locator("html")).to_have_attribute("lang", lang)
     if mark_same_page:  # choosing Welsh reloads the page in Welsh; from here on, no reloads
+        # the new document shows its lang as soon as it is parsed: mark it once it has loaded,
+        # and log every later navigation so a reload says where it came from
+        page.wait_for_load_state("load")
         page.evaluate("window.llaisSamePage = true")
+        page.on("framenavigated", lambda frame: navigations.append(frame.url))
     press(page, words["ok"])
     say(page, "DEMO-Y10", words["enrolled"])
     if audit:
@@ -155,6 +160,8 @@ def journey(page: Page, settings: Settings, lang: str, *, mark_same_page: bool =
     assert count(settings, MoodLog) == 1
     expect(page.get_by_role("link", name=words["help"])).to_be_visible()
     assert "quiet" not in page.url and page.url.endswith("/chat")
+    if mark_same_page:
+        assert navigations == [], f"reloaded after the language was chosen: {navigations}"
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

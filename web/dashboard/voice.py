@@ -23,8 +23,9 @@ from llais.insight.service import names_of_schools
 from llais.voice import admin
 from llais.voice.admin import VoiceInputError
 from llais.voice.render import results_lines
-from llais.voice.results import THEMES, theme_of_intent
+from llais.voice.results import themer
 from llais.voice.windows import WEEKDAYS
+from nlu.themes import THEMES
 from storage.models import Poll
 from storage.repo import accounts
 from storage.repo import voice as repo
@@ -329,11 +330,12 @@ async def close_poll_form(request: Request, poll_id: int) -> Response:
     if poll is None or not _mine(poll, account) or not _may_close(poll, account):
         return _forbidden(request, account)
 
-    async def themer(text: str) -> str:
-        return theme_of_intent((await app.understander.understand(text)).nlu.intent)
-
     await admin.close_poll(
-        app.settings, app.sessions, themer, poll_id=poll_id, now=request.app.state.clock()
+        app.settings,
+        app.sessions,
+        themer(app.understander),
+        poll_id=poll_id,
+        now=request.app.state.clock(),
     )
     await _log(request, account, "voice_poll_closed", f"poll:{poll_id}")
     return RedirectResponse("/dashboard/voice/polls", status_code=303)
