@@ -47,6 +47,17 @@ class MyData:
     role: StaffRole | None = None
     address: bool = False  # a chat id is kept (staff who receive alerts)
     retention_days: int = 30
+    web: bool = False  # the person uses the web chat (its address is a mailbox)
+    stopped: bool = False  # asked for no messages they did not ask for (/stop)
+    polls: int = 0  # polls answered
+    invitations: bool = False  # opted in to check-in invitations
+    requests: int = 0  # requests to talk to someone at school
+    school_messages: int = 0  # messages with school staff about a request
+    alert_messages: int = 0  # messages with a safeguarding lead, kept with the alert
+    groups: int = 0  # groups joined with a code
+    sent: int = 0  # messages sent to them that were not replies
+    pending: int = 0  # such messages still waiting to be sent
+    web_messages: int = 0  # the web chat's transcript
 
 
 class PersonView(Protocol):

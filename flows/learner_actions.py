@@ -41,6 +41,7 @@ from flows.effects import (
     SetStopped,
     UpdateAlert,
 )
+from flows.mydata import alert_messages, held_lines
 from flows.state import SafetyContext
 from flows.voice_actions import save_poll, set_invitations
 
@@ -151,14 +152,10 @@ async def check_low_streak(call: ActionCall[Streaks]) -> ActionResult:
 async def load_my_data(call: ActionCall[Records]) -> ActionResult:
     """Put what is stored about the learner into the flow's data, for /mydata."""
     mine = await call.ports.my_data()
-    none = "–"
     call.data.update(
-        school=mine.school or none,
-        year=mine.year_group or none,
-        checkins=mine.checkins,
-        moods=mine.moods,
-        notes=mine.notes,
-        retention_days=mine.retention_days,
+        held=held_lines(mine, call.language),
+        alerts=mine.alerts,
+        alert_messages=alert_messages(mine, call.language),
     )
     call.frame.found.safeguarding_records = mine.alerts
     return ActionResult("ok")

@@ -32,6 +32,7 @@ from core.vocabulary import Audience
 from flows.engine import Engine
 from flows.learner_actions import LEARNER_ACTIONS
 from flows.loader import FlowSet, load_flowset
+from flows.mydata import KEYS as MYDATA_KEYS
 from flows.polls import MESSAGE_KEYS as poll_keys
 from flows.polls import PollFlows
 from flows.staff_actions import STAFF_ACTIONS
@@ -83,6 +84,7 @@ def check_messages(messages: Catalogue) -> None:
         {
             "signposting": signposting_keys(),
             "flows.staff_actions": staff_action_keys(),
+            "flows.mydata": MYDATA_KEYS,
             "llais.alerts": alert_keys(),
             "llais.alerts.lifecycle": lifecycle_keys(),
             "llais.requests": request_keys(),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.channel import Channel
 from core.vocabulary import Language, RiskLevel
 from flows.actions import CodeInfo, MyData
 from llais.contacts import list_school_contacts
@@ -18,6 +19,7 @@ from llais.signposter import DirectorySignposter, SignpostPolicy
 from storage.db import AsyncSession
 from storage.models import Person
 from storage.repo import people as people_repo
+from storage.repo import rights
 from storage.repo import schools as schools_repo
 
 YEAR7_AGE = 11  # a learner in year N is at least N + 4 years old
@@ -81,7 +83,7 @@ class PersonPorts:
         )
 
     async def my_data(self) -> MyData:
-        held = await people_repo.held(self.session, ref=self.person.ref)
+        held = await rights.held(self.session, ref=self.person.ref)
         school = await schools_repo.school_name(self.session, school_id=self.person.school_id)
         return MyData(
             school=school,
@@ -93,6 +95,17 @@ class PersonPorts:
             role=self.person.role,
             address=held.address,
             retention_days=self.retention_days,
+            web=self.person.channel == Channel.WEB,
+            stopped=self.person.stopped,
+            polls=held.polls,
+            invitations=held.invitations,
+            requests=held.requests,
+            school_messages=held.school_messages,
+            alert_messages=held.alert_messages,
+            groups=held.groups,
+            sent=held.sent,
+            pending=held.pending,
+            web_messages=held.web_messages,
         )
 
     def crisis_text(self, language: Language, at: datetime) -> str:

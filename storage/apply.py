@@ -38,7 +38,7 @@ from flows.effects import (
 )
 from storage.db import AsyncSession
 from storage.models import ContactRequest, MoodLog, Person, SafeguardingAlert
-from storage.repo import alert_events, schools, threads, voice
+from storage.repo import alert_events, rights, schools, threads, voice
 from storage.repo import people as repo
 from storage.repo.groups import join_group
 
@@ -268,7 +268,7 @@ async def apply_effects(session: AsyncSession, effects: list[Effect], ctx: Apply
                 )
             case EraseMyData():
                 await session.flush()
-                await repo.erase_person(session, ref=person.ref)
+                await rights.erase_person(session, ref=person.ref)
                 return True
     await session.flush()
     return False

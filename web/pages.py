@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
-from core.vocabulary import parse_language
+from core.settings import Settings
+from core.vocabulary import Language, parse_language
 from web.deps import LANGUAGE_COOKIE, llais_app
 from web.security import cookie_options
 
@@ -60,11 +61,15 @@ async def choose_language(request: Request, code: str, next: str | None = None) 
     language = parse_language(code)
     response = RedirectResponse(safe_next(next), status_code=303)
     if language is not None:
-        settings = llais_app(request).settings
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            language.value,
-            max_age=LANGUAGE_COOKIE_DAYS * 86400,
-            **cookie_options(settings),
-        )
+        set_language_cookie(response, llais_app(request).settings, language)
     return response
+
+
+def set_language_cookie(response: Response, settings: Settings, language: Language) -> None:
+    """Remember the page language in this browser."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language.value,
+        max_age=LANGUAGE_COOKIE_DAYS * 86400,
+        **cookie_options(settings),
+    )

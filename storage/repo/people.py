@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import delete, func, select
 
 from core.errors import NotFoundError
 from core.thresholds import checkin_mean_is_low, mood_is_low
@@ -16,25 +15,10 @@ from storage.db import AsyncSession
 from storage.models import (
     Checkin,
     CheckinAnswer,
-    ContactRequest,
-    ConversationStateRow,
-    GroupMember,
     MoodLog,
     Person,
     ReplyAddress,
-    SafeguardingAlert,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Held:
-    """Counts of what is stored about a person, for ``/mydata``."""
-
-    checkins: int
-    moods: int
-    notes: int  # check-in comments and mood notes
-    alerts: int  # safeguarding records about them (kept when they erase their data)
-    address: bool  # whether a chat id is kept
 
 
 async def get_person(session: AsyncSession, *, ref: str) -> Person | None:
@@ -115,22 +99,6 @@ async def checkin_count(session: AsyncSession, *, ref: str) -> int:
     return int(count or 0)
 
 
-async def held(session: AsyncSession, *, ref: str) -> Held:
-    """Counts of what is stored about the person."""
-
-    async def count(*where: ColumnElement[bool]) -> int:
-        return int(await session.scalar(select(func.count()).where(*where)) or 0)
-
-    return Held(
-        checkins=await checkin_count(session, ref=ref),
-        moods=await count(MoodLog.learner_ref == ref),
-        notes=await count(Checkin.person_ref == ref, Checkin.comment.is_not(None))
-        + await count(MoodLog.learner_ref == ref, MoodLog.note.is_not(None)),
-        alerts=await count(SafeguardingAlert.learner_ref == ref),
-        address=await count(ReplyAddress.person_ref == ref) > 0,
-    )
-
-
 async def low_streak(session: AsyncSession, *, ref: str, window: int = 10) -> int:
     """How many of the learner's latest check-ins and moods in a row were low."""
     moods = (
@@ -163,23 +131,6 @@ async def low_streak(session: AsyncSession, *, ref: str, window: int = 10) -> in
             break
         streak += 1
     return streak
-
-
-async def erase_person(session: AsyncSession, *, ref: str) -> None:
-    """Erase the person's voice data, state, requests, addresses and account.
-
-    Safeguarding alerts about a learner stay (they follow the school's safeguarding policy).
-    """
-    await session.execute(
-        delete(ConversationStateRow).where(ConversationStateRow.person_ref == ref)
-    )
-    await session.execute(delete(CheckinAnswer).where(CheckinAnswer.person_ref == ref))
-    await session.execute(delete(Checkin).where(Checkin.person_ref == ref))
-    await session.execute(delete(MoodLog).where(MoodLog.learner_ref == ref))
-    await session.execute(delete(ContactRequest).where(ContactRequest.learner_ref == ref))
-    await session.execute(delete(ReplyAddress).where(ReplyAddress.person_ref == ref))
-    await session.execute(delete(GroupMember).where(GroupMember.person_ref == ref))
-    await session.execute(delete(Person).where(Person.ref == ref))
 
 
 async def list_staff(session: AsyncSession, *, school_id: int | None = None) -> list[Person]:

@@ -277,7 +277,30 @@ def test_a_checkin_by_keyboard_alone(page: Page, base: str, seeded: Settings) ->
     assert count(seeded, CheckinAnswer) == 5
 
 
-@pytest.mark.parametrize("path", ["/help-now", "/chat/forget", "/nowhere"])
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "nojs"])
+def test_delete_in_welsh_erases_and_forgets_the_device(
+    new_page: PageFactory, base: str, seeded: Settings, java_script: bool
+) -> None:
+    page = new_page(java_script_enabled=java_script)
+    page.goto(f"{base}/chat")
+    press(page, "Start chatting")
+    press(page, "Cymraeg")
+    press(page, "Iawn, dw i'n deall")
+    say(page, "DEMO-Y9", "Blwyddyn 9")
+    say(page, "/dileu", "arweinydd diogelu")
+    page.locator("#llais-controls").get_by_role("button", name="Ie, dileu'r cyfan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mae dy ddata wedi cael ei ddileu")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    assert page.url.endswith("/chat/erased")
+    assert "llais_device" not in {c["name"] for c in page.context.cookies()}
+    audited(page, "erased")
+    page.get_by_role("link", name="Dechrau sgwrs newydd").click()
+    expect(page.locator("#llais-controls").get_by_role("button")).to_have_count(1)
+    if java_script:
+        assert browser_log(page).console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/help-now", "/chat/forget", "/chat/erased", "/nowhere"])
 @pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
 def test_the_other_pages_pass_axe(new_page: PageFactory, base: str, path: str, locale: str) -> None:
     page = new_page(locale=locale)

@@ -227,14 +227,19 @@ async def test_forget_this_device_explains_then_clears_the_cookie_and_the_transc
     assert "Year 10" not in page
 
 
-async def test_delete_erases_the_transcript_too(learner: ChatClient, seeded: Settings) -> None:
+async def test_delete_erases_the_transcript_and_forgets_the_device(
+    learner: ChatClient, seeded: Settings
+) -> None:
     enrol(learner)
     learner.say("/delete")
-    labels = list(learner.choices)
-    yes = next(label for label in labels if "delete" in label.lower() or "yes" in label.lower())
-    learner.press(yes)
-    assert await _count(seeded, WebMessage) == len(learner.messages)
-    assert "DEMO-Y10" not in learner.messages
+    assert "safeguarding lead" in learner.last()  # what stays is said before anything goes
+    learner.press("Yes, erase it all")
+    assert "Your data has been erased" in learner.page
+    assert "llais_device" not in learner.client.cookies
+    assert await _count(seeded, WebMessage) == 0
+    page = learner.open()
+    assert learner.choices == {"Start chatting": "llais:start"}  # a new, empty chat
+    assert "Year 10" not in page and learner.messages == []
 
 
 def test_get_help_now_needs_no_conversation(base: str) -> None:

@@ -18,7 +18,7 @@ from core.vocabulary import Language
 from llais.app import App
 from llais.pseudonym import person_ref
 from storage.availability import unavailable
-from storage.models import Author
+from storage.models import Author, Person
 from storage.repo import people, web_mailbox
 from storage.repo.web_mailbox import MailboxButton, MailboxMessage
 from web.chat.device import mailbox_key
@@ -50,10 +50,13 @@ class ChatView:
 
 @dataclass(frozen=True)
 class Posted:
-    """The messages one post added, learner's first."""
+    """The messages one post added, learner's first; none when the post erased the learner's
+    data (the device is then forgotten)."""
 
     messages: list[MailboxMessage]
     kept: bool = False  # the database was away: kept for later, shown now but not yet stored
+    erased: bool = False
+    language: Language | None = None  # the erased learner's language, for the page that follows
 
 
 def outage_view(start_label: str, messages: list[MailboxMessage] | None = None) -> ChatView:
@@ -146,7 +149,7 @@ class WebChat:
             async with self.llais.sessions() as session:
                 pending = await web_mailbox.pending(session, mailbox=mailbox)
                 posts = await web_mailbox.learner_posts(session, mailbox=mailbox)
-                existed = await people.get_person(session, ref=ref) is not None
+                before = await people.get_person(session, ref=ref)
         except Exception as exc:
             if not unavailable(exc):
                 raise
@@ -162,7 +165,7 @@ class WebChat:
         now = self.clock()
         replies = await self.llais.learner.handle(to_inbound(device, mailbox, text, choice, now))
         try:
-            return await self._record(mailbox, ref, existed, said, replies, now)
+            return await self._record(mailbox, ref, before, said, replies, now)
         except Exception as exc:
             if not unavailable(exc):
                 raise
@@ -184,7 +187,7 @@ class WebChat:
         self,
         mailbox: str,
         ref: str,
-        existed: bool,
+        before: Person | None,
         said: str,
         replies: list[Reply],
         now: datetime,
@@ -192,16 +195,15 @@ class WebChat:
         """Write what was said and answered to the mailbox; the messages this post added."""
         added: list[int] = []
         async with self.llais.sessions() as session, session.begin():
-            erased = existed and await people.get_person(session, ref=ref) is None
-            if erased:
-                # the learner erased their data: the transcript goes too
-                await web_mailbox.clear(session, mailbox=mailbox)
-            else:
-                added.append(
-                    await web_mailbox.append(
-                        session, mailbox=mailbox, author=Author.LEARNER, text=said, now=now
-                    )
+            if before is not None and await people.get_person(session, ref=ref) is None:
+                # the learner erased their data, and the transcript with it (in the same
+                # transaction, by its reply address): store nothing more for this device
+                return Posted([], erased=True, language=before.language)
+            added.append(
+                await web_mailbox.append(
+                    session, mailbox=mailbox, author=Author.LEARNER, text=said, now=now
                 )
+            )
             for reply in replies:
                 added.append(
                     await web_mailbox.append(

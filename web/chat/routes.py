@@ -19,7 +19,7 @@ from storage.availability import unavailable
 from web.chat.conversation import ChatUnavailable, Posted, StaleChoice, WebChat, outage_view
 from web.chat.device import device_id, forget_device, new_device_id, remember_device
 from web.deps import llais_app, page_language
-from web.pages import safe_next
+from web.pages import safe_next, set_language_cookie
 from web.security import SESSION_COOKIE, RateLimiter, page_session, require_csrf
 from web.templating import render, translator
 
@@ -32,6 +32,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 OUTAGE = "chat.outage_page"
 OUTAGE_KEPT = "chat.outage_kept"
 OUTAGE_RETRY = "chat.outage_retry"
+ERASED_PATH = "/chat/erased"
 FALLBACK_CONTACTS = (
     "chat.help_fallback_childline",
     "chat.help_fallback_meic",
@@ -175,6 +176,8 @@ async def post_chat(request: Request) -> Response:
         if new_device:
             remember_device(kept, settings, device)
         return kept
+    if posted.erased:
+        return _erased(request, posted)
     if _is_htmx(request):
         shown_in = _field(form, "page_lang")  # the language the page was shown in
         await _use_learner_language(request, chat, device)
@@ -203,6 +206,30 @@ def _kept(request: Request, posted: Posted) -> Response:
         )
     view = outage_view(_start_label(request), posted.messages)
     return _page(request, "chat/page.html", {"view": view, "typed": "", "notice": OUTAGE_KEPT})
+
+
+def _erased(request: Request, posted: Posted) -> Response:
+    """After /delete: the device is forgotten (cookie and page session) and the next page says
+    what happened, in the learner's language (kept in the page-language cookie, which names no
+    one)."""
+    settings = llais_app(request).settings
+    if _is_htmx(request):
+        response: Response = Response(status_code=204, headers={"hx-redirect": ERASED_PATH})
+    else:
+        response = RedirectResponse(ERASED_PATH, status_code=303)
+    if posted.language is not None:
+        set_language_cookie(response, settings, posted.language)
+    forget_device(response, settings)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    request.state.end_session = True
+    log.info("web chat: a learner erased their data; the device was forgotten")
+    return response
+
+
+@router.get(ERASED_PATH)
+async def erased_page(request: Request) -> Response:
+    """What /delete did, for the browser it was done in (it shows no data: there is none)."""
+    return _page(request, "chat/erased.html")
 
 
 @router.get("/help-now")

@@ -13,7 +13,7 @@ from llais.insight.groups import group_report, kind_report
 from llais.insight.service import InsightService
 from storage.models import Checkin, CheckinAnswer, GroupMember, Person, School
 from storage.repo.groups import create_group
-from storage.repo.people import erase_person
+from storage.repo.rights import erase_person
 from tests.llais.test_conversation import enrol
 from tests.support.learner import PlayedLearner
 
