@@ -1,7 +1,8 @@
 """Training data for the model (never an evaluation or the calibration set) and fitting it.
 
 Sources: ``training.csv`` and the lexicon (``label,text``: a category, ``none`` or ``low``),
-``training_v2.csv`` (``level,category,about_other,text``) and ``context_training.jsonl``
+``training_v2.csv`` and ``training_recall.csv`` (``level,category,about_other,text``) and
+``context_training.jsonl``
 (conversations labelled as a whole; their messages are joined, as the detector joins context).
 Rows of the first two files carry no level: a category row gets its category's usual level
 (``DEFAULT_LEVEL``), which is what the reference page gives for a plain disclosure.
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 LABELS: tuple[str, ...] = ("none", "low", *Category)
 _DATA = "nlu.safeguarding.data"
 _LABELLED = ("training.csv", "lexicon_construct_tracker.csv")
-_LEVELLED = "training_v2.csv"
+_LEVELLED = ("training_v2.csv", "training_recall.csv")
 _CONVERSATIONS = "context_training.jsonl"
 # Inverse regularisation strength of both heads, and the fewest texts a feature must occur in.
 # Compared on calibration.csv (ranking of concerns above "none" rows, and training time): C 1,
@@ -85,7 +86,8 @@ def load_training() -> list[Example]:
                                name, number)  # fmt: skip
                 continue
             examples.append(Example(row[1], row[0], DEFAULT_LEVEL[row[0]]))
-    examples += read_levelled(_read(_LEVELLED).splitlines(), _LEVELLED)
+    for name in _LEVELLED:
+        examples += read_levelled(_read(name).splitlines(), name)
     for number, line in enumerate(_read(_CONVERSATIONS).splitlines(), start=1):
         if not line.strip():
             continue
