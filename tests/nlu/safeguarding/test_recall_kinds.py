@@ -180,6 +180,8 @@ LOOK_ALIKES = [
     "mum had a bruise on her arm from netball last night",
     "unalive is the word people say on tiktok so it doesnt get censored",
     "wedi blino'n farw ar ol y gem",
+    "mum hasnt been home since tuesday",
+    "i dont want to self delete my account, ill just mute the group",
 ]
 
 
