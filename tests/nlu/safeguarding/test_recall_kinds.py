@@ -2,9 +2,10 @@
 
 Each kind is a situation rule in ``nlu/safeguarding/data/situations_recall.yml``; these run the
 rules alone (no model), so they hold whatever the model learns. Every kind has look-alikes that
-must stay below medium (look-alikes that older keyword rules still raise, such as a pet in the
-bathroom or a cliff-top photo on a trip, are not listed: this work lowers nothing), and the dev set ``data/recall_dev.jsonl`` (written before the rules, so
-it is not an estimate for unseen wording) is scored as a whole.
+must stay below medium. Look-alikes that older keyword rules still raise (a pet in the bathroom,
+a cliff-top photo on a trip) are not listed: this work lowers nothing. The dev set
+``data/recall_dev.jsonl`` was written before the rules, but by their author, so its figure is
+not an estimate for unseen wording.
 """
 
 from __future__ import annotations
