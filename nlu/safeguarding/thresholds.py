@@ -24,19 +24,16 @@ class Thresholds:
     low: float  # P(low or above) to call it plain distress (level low, no question)
 
 
-# On calibration.csv with these values (model trained with training_recall.csv and Welsh rows
-# weighted 3x, issue 8 recall work): recall 0.758 of concerns, 0.747 of high/critical rows at
-# high or above, 0.65 of critical rows critical, false alarms 5.2% on its 325 "none" rows (3.4%
-# from the rules alone), check question on 4.9% of them; the sweep moved only ``high`` (0.35 ->
-# 0.40, to keep medium rows raised to high within 20%). Before that work: 0.712, 0.71, 0.67,
-# 4.9% and 4.6%. A budget of 3 points for the model
+# On calibration.csv with these values: recall 0.712 of concerns, 0.71 of high/critical rows at
+# high or above, 0.67 of critical rows critical, false alarms 4.9% on its 325 "none" rows (3.4%
+# from the rules alone), check question on 4.6% of them. A budget of 3 points for the model
 # (concern 0.75, before Welsh rows were weighted) gave more recall, but failed the existing
 # ceilings on probe 7 and on tests/nlu/safeguarding/data/negatives.jsonl by one message each,
 # so the budget was tightened to 2 points: that choice was informed by those two sets' counts
 # (not by their wording), and it did not in the end remove those false alarms.
 THRESHOLDS = Thresholds(
     concern=0.80,  # the model adds <= 2 points of false alarms on calibration "none" rows
-    high=0.40,  # <= 20% of calibration "medium" rows raised to high (over-grading still alerts)
+    high=0.35,  # <= 20% of calibration "medium" rows raised to high (over-grading still alerts)
     critical_with_cue=0.05,  # <= 20% of calibration "high" rows raised to critical
     critical_alone=0.10,  # <= 10% of calibration "high" rows raised to critical
     check=0.60,  # the check question on <= 5% of calibration "none" rows (hard look-alikes)
