@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/safeguarding_eval.py [--model-dir DIR] [--probe8] [--json]
 
-Sets: the held-out set, the independent set, probes 6 and 7, the calibration file (thresholds
+Sets: the held-out set, the independent set, probes 6 and 7, the recall work's dev set, the
+calibration file (thresholds
 are chosen on it, so its figures are not an estimate for unseen wording) and, only with
 ``--probe8``, the untouched probe 8 and its conversations scored WITH context (each message
 assessed with the messages before it). Probe 8 is for reporting only: never tune on its output.
@@ -37,6 +38,8 @@ SETS: dict[str, Path] = {
     "independent": TESTS / "data" / "independent" / "risk_independent.jsonl",
     "probe6": TESTS / "nlu" / "safeguarding" / "data" / "probe6.jsonl",
     "probe7": TESTS / "nlu" / "safeguarding" / "data" / "probe7_untouched.jsonl",
+    # the recall work's own dev set: written before its rules, but by their author
+    "recall_dev": TESTS / "nlu" / "safeguarding" / "data" / "recall_dev.jsonl",
 }
 CALIBRATION = ROOT / "nlu" / "safeguarding" / "data" / "calibration.csv"
 PROBE8 = TESTS / "data" / "probe8"

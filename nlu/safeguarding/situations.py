@@ -29,7 +29,12 @@ from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.spec import compile_source, expand
 
-SITUATION_FILES = ("situations_en.yml", "situations_cy.yml", "situations_safety.yml")
+SITUATION_FILES = (
+    "situations_en.yml",
+    "situations_cy.yml",
+    "situations_safety.yml",
+    "situations_recall.yml",
+)
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
 # no first person in between: "my friend just took 30 tablets", "mae mrawd wedi llyncu'r pils".
@@ -58,8 +63,8 @@ class SituationSpec(BaseModel):
     @field_validator("level")
     @classmethod
     def _urgent(cls, level: RiskLevel) -> RiskLevel:
-        if not level.urgent:
-            raise ValueError("a situation is high or critical")
+        if not level.is_concern:
+            raise ValueError("a situation is a concern: medium, high or critical")
         return level
 
     about_other: bool = False

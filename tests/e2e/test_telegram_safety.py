@@ -30,10 +30,9 @@ async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
             await turn(botapi, botapi.press(USER, "OK, got it"), "If your school gave you a code")
             await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "What would you like")
             await turn(botapi, botapi.push_text(USER, "mum hasnt been home since tuesday"), "")
-            await turn(botapi, botapi.push_text(USER, "theres no food left"), "")
             text = await turn(
                 botapi,
-                botapi.push_text(USER, "im looking after my little sister on my own"),
+                botapi.push_text(USER, "theres no food left"),
                 "Are you safe right now?",
             )
             assert "999" in text and "Childline" in text
@@ -42,7 +41,7 @@ async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
         assert len(alerts) == 1
         alert = alerts[0]
         assert alert.level >= RiskLevel.HIGH and "context" in alert.cues
-        assert "mum hasnt been home" in alert.excerpt and "little sister" in alert.excerpt
+        assert "mum hasnt been home" in alert.excerpt and "no food" in alert.excerpt
     finally:
         await app.db.dispose()
 

@@ -194,7 +194,6 @@ async def test_a_disclosure_at_the_end_of_a_long_message_is_caught_and_excerpted
             (
                 "mum hasnt been home since tuesday",
                 "theres no food left",
-                "im looking after my little sister on my own",
             ),
             Category.ABUSE,
         ),
@@ -222,9 +221,8 @@ async def test_a_disclosure_split_over_messages_is_caught_and_graded_as_one(
 async def test_context_expires_with_the_session(app: App, clock: Clock) -> None:
     learner = await learner_in(app, "en")
     await learner.say("mum hasnt been home since tuesday")
-    await learner.say("theres no food left")
     clock.now += timedelta(hours=2)
-    await learner.say("im looking after my little sister on my own")
+    await learner.say("theres no food left")
     assert await count(app, SafeguardingAlert) == 0
 
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from core.vocabulary import RiskLevel
+from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding import SafeguardingDetector, normalise
 from nlu.safeguarding.rules import assess_rules
 from nlu.safeguarding.situations import (
@@ -38,6 +39,7 @@ from nlu.safeguarding.situations import (
 )
 
 DATA = Path(__file__).parent / "data"
+RECALL_RULES = Path(__file__).parents[3] / "nlu" / "safeguarding" / "data" / "situations_recall.yml"
 PROBES = ("situations_probe.jsonl", "situations_probe2.jsonl")
 DETECTOR = SafeguardingDetector()
 
@@ -271,9 +273,14 @@ def test_situation_rules_are_loaded_once_and_cover_both_languages() -> None:
     cues = [s.cue for s in SITUATIONS]
     assert len(cues) >= 30
     assert any(c.startswith("cy:") for c in cues)
-    assert all(s.level >= RiskLevel.HIGH for s in SITUATIONS)
+    recall = {c["cue"] for c in yaml.safe_load(RECALL_RULES.read_text("utf-8"))["rules"]}
+    older = [s for s in SITUATIONS if s.cue not in recall]
+    assert all(s.level >= RiskLevel.HIGH for s in older)
+    # medium only where the reference page puts the category at medium (the recall kinds)
+    medium = {s.category for s in SITUATIONS if s.level == RiskLevel.MEDIUM}
+    assert medium <= {Category.EATING, Category.SUBSTANCE, Category.RUNNING_AWAY}
     # high only for "not safe" and fear of going home; everything else is immediate danger
-    high = {s.cue for s in SITUATIONS if s.level == RiskLevel.HIGH}
+    high = {s.cue for s in older if s.level == RiskLevel.HIGH}
     assert high == {
         "not safe", "not safe at home", "friend not safe at home", "afraid to go home",
         "goodbye letters", "tired of existing", "hiding self-harm",
