@@ -1,4 +1,5 @@
-"""One read opens a turn: the rows it loads are not read again when the turn saves."""
+"""One read opens a turn: the rows it loads are not read again, and the polls not at all when
+none is new."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ async def test_a_turn_reads_the_state_and_reply_address_once_and_still_saves_bot
     opening = [s for s in seen if "FROM people" in s]
     assert len(opening) == 1 and "conversation_states" in opening[0]
     assert "reply_addresses" in opening[0]
+    # the polls are read only when one is newer than those the flows hold: none here
+    assert [s for s in seen if "FROM polls" in s and "FROM people" not in s] == []
     assert any(s.startswith("UPDATE conversation_states") for s in seen)  # the new step is saved
 
     assert not any(
