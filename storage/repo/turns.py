@@ -6,10 +6,10 @@ also when the process dies); a second turn of the same person waits for it, othe
 do not. On SQLite (one process; ``BEGIN IMMEDIATE`` already serialises every writing transaction)
 no lock is taken here. Then one query reads the person, their stored conversation state, their
 reply address on the channel written from, how many check-ins they have completed, and the newest
-poll's id (so a turn reads the polls only when one was created since the flows were last loaded). The state
-and address rows are kept in :class:`OpenedTurn` on purpose: the session's identity map holds
-objects only while something refers to them, and while it holds them, saving the state and keeping
-the address at the end of the turn are answered from it instead of reading both rows again.
+poll's id (so a turn reads the polls only when one was created since the flows were last loaded).
+The state and address rows are kept in :class:`OpenedTurn` on purpose: the session's identity map
+holds objects only while something refers to them, and while it holds them, saving the state and
+keeping the address at the end of the turn are answered from it instead of reading both again.
 """
 
 from __future__ import annotations
