@@ -9,7 +9,9 @@ message a person has just sent is what the API is for, one per update and per ch
 an update is being handled (:func:`answering`), messages to a private chat go past the overall
 budget; alerts, the outbox and campaigns (sent by jobs, never while an update is handled) still
 wait for it, groups keep their per-group budget, and a 429's ``retry_after`` still pauses every
-request of the bot, answers included.
+request of the bot, answers included. An answer refused with a 429 is tried once more after that
+pause (``ANSWER_RETRIES``) rather than lost: its turn is committed, and a re-delivered update would
+only show the person where they are.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from telegram.ext import AIORateLimiter
 
 JSONDict = dict[str, Any]
+
+ANSWER_RETRIES = 1  # tries after a 429 for an answer (what jobs send keeps the limiter's own)
 
 _ANSWERING: ContextVar[bool] = ContextVar("llais_answering_an_update", default=False)
 
@@ -62,6 +66,7 @@ class AnswersFirstRateLimiter(AIORateLimiter):
             # ``data`` only tells the limiter which budgets apply (the request itself is in
             # ``args``): without a chat id it applies none but the pause after a 429.
             data = {key: value for key, value in data.items() if key != "chat_id"}
+            rate_limit_args = rate_limit_args or ANSWER_RETRIES
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )

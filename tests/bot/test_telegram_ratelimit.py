@@ -70,8 +70,8 @@ async def test_groups_keep_their_own_budget_while_an_update_is_answered() -> Non
     assert len(api.sent) == 4
 
 
-async def test_a_429_still_pauses_and_retries_answers() -> None:
-    limiter = AnswersFirstRateLimiter(max_retries=1)
+async def test_an_answer_refused_with_a_429_is_sent_after_the_pause() -> None:
+    limiter = AnswersFirstRateLimiter()
     await limiter.initialize()
     api = Api()
     api.refuse_next = 1
@@ -81,13 +81,17 @@ async def test_a_429_still_pauses_and_retries_answers() -> None:
     assert api.sent == [("sendMessage", 100)]
 
 
-async def test_without_retries_a_429_reaches_the_caller() -> None:
+async def test_an_answer_refused_twice_and_a_job_refused_once_reach_the_caller() -> None:
     limiter = AnswersFirstRateLimiter()
     await limiter.initialize()
     api = Api()
-    api.refuse_next = 1
+    api.refuse_next = 2
     with answering(), pytest.raises(RetryAfter):
         await send(limiter, api, 100)
+    api.refuse_next = 1
+    with pytest.raises(RetryAfter):  # the campaign sender paces itself on a 429
+        await send(limiter, api, 100)
+    assert api.sent == []
 
 
 async def test_the_update_processor_handles_each_update_as_an_answer() -> None:
