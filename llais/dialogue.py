@@ -261,7 +261,7 @@ class DialogueService(ABC, Generic[PortsT]):
         # detector's work grows linearly with it.
         text = inbound.text if inbound.kind is not InboundKind.CHOICE else ""
         async with self.sessions() as session, session.begin():
-            opened = await turns.open_turn(session, ref=ref)
+            opened = await turns.open_turn(session, ref=ref, channel=inbound.channel)
             if inbound.delivery and not await updates.first_delivery(
                 session, key=inbound.delivery, now=self.clock()
             ):

@@ -71,7 +71,7 @@ class LearnerService(DialogueService[LearnerPorts]):
     ) -> LearnerPorts:
         """The learner's ports, with any poll created since the last turn made runnable."""
         flows = self.engine.flowset.flows
-        if isinstance(flows, PollFlows):
+        if isinstance(flows, PollFlows) and opened.newest_poll > flows.loaded_up_to:
             for poll in await voice_repo.polls_after(session, poll_id=flows.loaded_up_to):
                 flows.add(
                     poll.id, compile_poll(poll.id, PollDefinition.model_validate(poll.definition))

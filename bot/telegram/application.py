@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.telegram.handlers import TelegramCallbacks
 from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.ratelimit import AnswersFirstRateLimiter
 from core.channel import Channel, ConversationHandler
 from core.settings import Settings
 
@@ -50,14 +51,15 @@ def build_application(
 ) -> TelegramApp:
     """Return an application that passes private messages and button presses to ``handler``.
 
-    Updates from different chats are handled concurrently, each chat's in order.
+    Updates from different chats are handled concurrently, each chat's in order; the answers to
+    an update are not held to the bot's overall send budget (``bot.telegram.ratelimit``).
     """
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .rate_limiter(rate_limiter or AIORateLimiter())
+        .rate_limiter(rate_limiter or AnswersFirstRateLimiter())
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .build()
     )

@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.ratelimit import answering
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Run updates concurrently across chats and one at a time within a chat.
@@ -26,13 +28,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Await ``coroutine`` once every earlier update from the same chat has been handled."""
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            with answering():
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:  # asyncio.Lock wakes waiters first come, first served
-                await coroutine
+                with answering():
+                    await coroutine
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:

@@ -22,6 +22,7 @@ from telegram import Update
 
 from bot.telegram.application import BOT_KIND, TelegramApp
 from bot.telegram.failures import Handling, handling
+from bot.telegram.ratelimit import answering
 from bot.telegram.runner import ALLOWED_UPDATES
 from llais.webhooks import Received
 
@@ -74,7 +75,7 @@ class TelegramWebhook:
             logger.warning("%s bot: an unreadable update (%s)", self.kind, type(exc).__name__)
             return Received.MALFORMED
         outcome = Handling()
-        with handling(outcome):
+        with handling(outcome), answering():
             await self.app.process_update(update)
         if not outcome.failed:
             return Received.HANDLED
