@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +21,7 @@ from nlu.training_data import TrainingData
 FILE_NAME: Final = "intent_classifier.joblib"
 FORMAT_VERSION: Final = 1
 RANKING_LENGTH: Final = 10
+_CACHE_SIZE: Final = 50_000  # words whose char_wb n-grams are kept
 
 
 class IntentClassifier:
@@ -36,6 +37,11 @@ class IntentClassifier:
     ) -> None:
         self._vectorizers = tuple(vectorizers)
         self._analyzers = tuple(v.build_analyzer() for v in self._vectorizers)
+        # char_wb n-grams are made word by word, so they are cached per word (learners reuse
+        # their words); the concatenation is exactly the analyzer's list for the whole text
+        self._word_caches: tuple[dict[str, list[str]] | None, ...] = tuple(
+            {} if v.analyzer == "char_wb" else None for v in self._vectorizers
+        )
         self._vocabularies = tuple(v.vocabulary_ for v in self._vectorizers)
         self._offsets = tuple(np.cumsum([0] + [len(v) for v in self._vocabularies])[:-1].tolist())
         self._blank = frozenset(  # whitespace-only n-grams say nothing on their own
@@ -76,7 +82,10 @@ class IntentClassifier:
 
     def analyse(self, cleaned: str) -> list[list[str]]:
         """Split normalised text into word n-grams and char_wb n-grams (the model's tokens)."""
-        return [analyzer(cleaned) for analyzer in self._analyzers]
+        return [
+            analyzer(cleaned) if cache is None else _by_word(cleaned, analyzer, cache)
+            for analyzer, cache in zip(self._analyzers, self._word_caches, strict=True)
+        ]
 
     def process(self, text: str) -> list[tuple[str, float]]:
         """Return (intent, probability) for every intent, best first; [] if nothing is known."""
@@ -88,20 +97,27 @@ class IntentClassifier:
         seen = False
         for block, vocabulary, offset in zip(grams, self._vocabularies, self._offsets, strict=True):
             get = vocabulary.get
-            known = [(i, n) for g, n in Counter(block).items() if (i := get(g)) is not None]
-            if not known:
+            ids: list[int] = []
+            counts: list[int] = []
+            for gram, count in Counter(block).items():
+                i = get(gram)
+                if i is not None:
+                    ids.append(i)
+                    counts.append(count)
+            if not ids:
                 continue
-            pairs = np.array(known, dtype=np.intp)
-            values = pairs[:, 1].astype(np.float64)
+            values = np.array(counts, dtype=np.float64)
             values /= np.sqrt(values @ values)
-            logits += values @ self._weights[pairs[:, 0] + offset]
-            seen = seen or any(i not in self._blank for i, _ in known)
+            logits += values @ self._weights[np.array(ids, dtype=np.intp) + offset]
+            seen = seen or not self._blank.issuperset(ids)
         if not seen:  # only padding spaces matched: empty, emoji-only or another script
             return []
         probabilities = np.exp(logits - logits.max())
         probabilities /= probabilities.sum()
-        order = np.argsort(-probabilities)
-        return [(self.labels[i], float(probabilities[i])) for i in order]
+        order = np.argsort(-probabilities).tolist()
+        listed = probabilities.tolist()
+        labels = self.labels
+        return [(labels[i], listed[i]) for i in order]
 
     def persist(self, directory: Path) -> Path:
         """Write the classifier into ``directory``; return the file written."""
@@ -131,6 +147,21 @@ class IntentClassifier:
             state["labels"],
             state["fingerprint"],
         )
+
+
+def _by_word(
+    cleaned: str, analyzer: Callable[[str], list[str]], cache: dict[str, list[str]]
+) -> list[str]:
+    """A char_wb analyzer's n-grams for ``cleaned``, built from its cached per-word n-grams."""
+    grams: list[str] = []
+    for word in cleaned.split():
+        found = cache.get(word)
+        if found is None:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            found = cache[word] = analyzer(word)
+        grams += found
+    return grams
 
 
 def _word_vectorizer() -> CountVectorizer:
