@@ -194,7 +194,9 @@ def compare(before: Path, after: Path) -> int:
 
 def main() -> int:
     """Dump or compare."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     dumping = sub.add_parser("dump")
     dumping.add_argument("out", type=Path)

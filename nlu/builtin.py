@@ -85,10 +85,10 @@ class BuiltinBackend:
 
     def parse_sync(self, text: str, language_hint: Language | None = None) -> NluResult:
         """Understand ``text`` synchronously (for the CLI and benchmarks)."""
-        grams = self.classifier.analyse(normalise(text))
+        grams, ids = self.classifier.encode(normalise(text))
         shared = grams[-1] if self._share_grams else None
         language = self.language_identifier.identify(text, language_hint, shared)
-        ranking = self.classifier.rank(grams)
+        ranking = self.classifier.rank_ids(ids)
         if not ranking:  # nothing the model knows: empty, emoji only, another script
             return fallback_result(language)
         intent, confidence = ranking[0]

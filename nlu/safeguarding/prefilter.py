@@ -14,12 +14,11 @@ occurs in the text are checked.
 from __future__ import annotations
 
 import re
+import re._constants as sre  # type: ignore[import-not-found]  # the parser's node kinds
+import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib's own regex parser
 from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
-
-import re._constants as sre  # type: ignore[import-not-found]  # the parser's node kinds
-import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib's own regex parser
 
 _MAX_STRINGS = 64  # exact-string sets larger than this are given up (the node is "anything")
 _MAX_CLASS = 12  # a character class of at most this many characters is expanded
@@ -166,9 +165,7 @@ class LiteralIndex:
             for key, group in by_key.items()
         }
         lengths = sorted({len(key) for key in self._by_key})
-        self._keys = tuple(
-            (n, frozenset(k for k in self._by_key if len(k) == n)) for n in lengths
-        )
+        self._keys = tuple((n, frozenset(k for k in self._by_key if len(k) == n)) for n in lengths)
         self.size = len(patterns)
 
     @property
