@@ -160,6 +160,17 @@ def _max_float_diff(a: Any, b: Any) -> float:
     return 0.0 if a == b else float("inf")
 
 
+def _keyed(records: list[dict[str, Any]]) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """Records by text, context size and occurrence (sets read from test files can grow)."""
+    keyed: dict[tuple[str, int, int], dict[str, Any]] = {}
+    seen: dict[tuple[str, int], int] = {}
+    for record in records:
+        base = (str(record["text"]), int(record["context"]))
+        seen[base] = seen.get(base, -1) + 1
+        keyed[(*base, seen[base])] = record
+    return keyed
+
+
 def compare(before: Path, after: Path) -> int:
     """Print differences; return 1 if any decision differs."""
     a = json.loads(before.read_text(encoding="utf-8"))
@@ -171,22 +182,23 @@ def compare(before: Path, after: Path) -> int:
     drift = 0.0
     total = 0
     for name in a:
-        if len(a[name]) != len(b[name]):
-            print(f"{name}: {len(a[name])} records before, {len(b[name])} after")
-            decisions += 1
-            continue
-        for x, y in zip(a[name], b[name], strict=True):
+        x_all, y_all = _keyed(a[name]), _keyed(b[name])
+        if x_all.keys() != y_all.keys():
+            only_a, only_b = len(x_all.keys() - y_all.keys()), len(y_all.keys() - x_all.keys())
+            print(f"{name}: {only_a} records only before, {only_b} only after (not compared)")
+        for key in x_all.keys() & y_all.keys():
+            x, y = x_all[key], y_all[key]
             total += 1
             changed = sorted(k for k in x.keys() | y.keys()
                              if k not in FLOAT_KEYS and x.get(k) != y.get(k))  # fmt: skip
-            for key in FLOAT_KEYS:
-                drift = max(drift, _max_float_diff(x.get(key), y.get(key)))
+            for field in FLOAT_KEYS:
+                drift = max(drift, _max_float_diff(x.get(field), y.get(field)))
             if changed:
                 decisions += 1
                 if decisions <= 20:
                     print(f"{name}: {x['text'][:60]!r} context={x['context']}")
-                    for key in changed:
-                        print(f"    {key}: {x.get(key)!r} -> {y.get(key)!r}")
+                    for field in changed:
+                        print(f"    {field}: {x.get(field)!r} -> {y.get(field)!r}")
     print(f"{total} records compared; {decisions} with a different decision")
     print(f"largest float difference (scores, confidence): {drift:.3g}")
     return 1 if decisions else 0
