@@ -17,10 +17,11 @@ HELDOUT = Path(__file__).resolve().parents[2] / "data" / "heldout" / "risk.jsonl
 
 
 def test_needles_of_literals_branches_and_optional_parts() -> None:
-    assert needles(re.compile(r"ab(?:c|d)e")) == {"abce", "abde"}
-    assert needles(re.compile(r"(?<![a-z])kil(?:ing)? me(?![a-z])")) == {"kil me", "kiling me"}
-    assert needles(re.compile(r"take(?: [a-z0-9]+){0,3} pils")) == {" pils"}  # the longer
-    assert needles(re.compile(r"cut+ing")) == {"ing"}  # the longest required literal
+    assert needles(re.compile(r"ab(?:c|d)e")) == frozenset({"abce", "abde"})
+    optional = re.compile(r"(?<![a-z])kil(?:ing)? me(?![a-z])")
+    assert needles(optional) == frozenset({"kil me", "kiling me"})
+    assert needles(re.compile(r"take(?: [a-z0-9]+){0,3} pils")) == frozenset({" pils"})
+    assert needles(re.compile(r"cut+ing")) == frozenset({"ing"})  # the longest required literal
 
 
 def test_patterns_without_a_literal_have_no_needles() -> None:
@@ -43,16 +44,16 @@ def test_every_match_of_a_pattern_contains_one_of_its_needles() -> None:
 def test_the_index_skips_patterns_whose_needles_are_absent() -> None:
     index = LiteralIndex([re.compile(r"kil+ myself"), re.compile(r"[a-z]+"), re.compile("rn")])
     assert index.unfiltered == 1
-    assert index.candidates("hello there") == {1}
-    assert index.candidates("i want to kil myself rn") == {0, 1, 2}
+    assert index.candidates("hello there") == frozenset({1})
+    assert index.candidates("i want to kil myself rn") == frozenset({0, 1, 2})
 
 
 def _corpus() -> list[str]:
     texts = [json.loads(line)["text"] for line in HELDOUT.read_text("utf-8").splitlines() if line]
     data = resources.files("nlu.safeguarding.data")
     for name in ("training.csv", "calibration.csv"):
-        with data.joinpath(name).open(encoding="utf-8", newline="") as handle:
-            texts += [row["text"] for row in csv.DictReader(handle)]
+        lines = data.joinpath(name).read_text(encoding="utf-8").splitlines()
+        texts += [row["text"] for row in csv.DictReader(lines)]
     return [normalise(t) for t in texts]
 
 
