@@ -11,7 +11,7 @@ from typing import Final
 from core.vocabulary import Language
 from nlu.entities import EntityExtractor
 from nlu.intent_classifier import IntentClassifier
-from nlu.langid import NGRAM_RANGE, LanguageIdentifier
+from nlu.langid import LanguageIdentifier
 from nlu.result import NluResult, fallback_result
 from nlu.text import normalise
 from nlu.training_data import DATA_DIR, TrainingData, fingerprint, load_training_data
@@ -35,8 +35,6 @@ class BuiltinBackend:
         self.entities = entities
         self.language_identifier = language_identifier
         self._ranking_length = ranking_length
-        # language id shares the classifier's char n-grams when they are the same kind
-        self._share_grams = classifier.char_ngram_range == NGRAM_RANGE
 
     @classmethod
     def train(cls, data: TrainingData) -> BuiltinBackend:
@@ -85,10 +83,10 @@ class BuiltinBackend:
 
     def parse_sync(self, text: str, language_hint: Language | None = None) -> NluResult:
         """Understand ``text`` synchronously (for the CLI and benchmarks)."""
-        grams = self.classifier.analyse(normalise(text))
-        shared = grams[-1] if self._share_grams else None
-        language = self.language_identifier.identify(text, language_hint, shared)
-        ranking = self.classifier.rank(grams)
+        cleaned = normalise(text)
+        _grams, ids = self.classifier.encode(cleaned)
+        language = self.language_identifier.identify(text, language_hint, cleaned=cleaned)
+        ranking = self.classifier.rank_ids(ids)
         if not ranking:  # nothing the model knows: empty, emoji only, another script
             return fallback_result(language)
         intent, confidence = ranking[0]

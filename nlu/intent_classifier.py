@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +21,7 @@ from nlu.training_data import TrainingData
 FILE_NAME: Final = "intent_classifier.joblib"
 FORMAT_VERSION: Final = 1
 RANKING_LENGTH: Final = 10
+_CACHE_SIZE: Final = 50_000  # words whose char_wb n-grams are kept
 
 
 class IntentClassifier:
@@ -37,6 +38,13 @@ class IntentClassifier:
         self._vectorizers = tuple(vectorizers)
         self._analyzers = tuple(v.build_analyzer() for v in self._vectorizers)
         self._vocabularies = tuple(v.vocabulary_ for v in self._vectorizers)
+        # char_wb n-grams are made word by word, so a word's n-grams and their vocabulary ids
+        # are cached (learners reuse their words); concatenated they are exactly the analyzer's
+        # list for the whole text
+        self._word_caches: tuple[_WordCache | None, ...] = tuple(
+            _WordCache(a, v) if z.analyzer == "char_wb" else None
+            for a, v, z in zip(self._analyzers, self._vocabularies, self._vectorizers, strict=True)
+        )
         self._offsets = tuple(np.cumsum([0] + [len(v) for v in self._vocabularies])[:-1].tolist())
         self._blank = frozenset(  # whitespace-only n-grams say nothing on their own
             i for vocabulary in self._vocabularies for g, i in vocabulary.items() if not g.strip()
@@ -76,32 +84,60 @@ class IntentClassifier:
 
     def analyse(self, cleaned: str) -> list[list[str]]:
         """Split normalised text into word n-grams and char_wb n-grams (the model's tokens)."""
-        return [analyzer(cleaned) for analyzer in self._analyzers]
+        return self.encode(cleaned)[0]
+
+    def encode(self, cleaned: str) -> tuple[list[list[str]], list[list[int]]]:
+        """Return ``analyse``'s n-grams and, per block, the vocabulary ids of the known ones."""
+        grams: list[list[str]] = []
+        ids: list[list[int]] = []
+        for analyzer, vocabulary, cache in zip(
+            self._analyzers, self._vocabularies, self._word_caches, strict=True
+        ):
+            if cache is None:
+                block = analyzer(cleaned)
+                get = vocabulary.get
+                grams.append(block)
+                ids.append([i for g in block if (i := get(g)) is not None])
+            else:
+                block, known = cache.encode(cleaned)
+                grams.append(block)
+                ids.append(known)
+        return grams, ids
 
     def process(self, text: str) -> list[tuple[str, float]]:
         """Return (intent, probability) for every intent, best first; [] if nothing is known."""
-        return self.rank(self.analyse(normalise(text)))
+        return self.rank_ids(self.encode(normalise(text))[1])
 
     def rank(self, grams: Sequence[list[str]]) -> list[tuple[str, float]]:
-        """Rank intents for the n-grams from ``analyse``, with plain Python and one gather."""
+        """Rank intents for the n-grams from ``analyse``."""
+        ids = [
+            [i for g in block if (i := vocabulary.get(g)) is not None]
+            for block, vocabulary in zip(grams, self._vocabularies, strict=True)
+        ]
+        return self.rank_ids(ids)
+
+    def rank_ids(self, ids: Sequence[list[int]]) -> list[tuple[str, float]]:
+        """Rank intents for the known n-gram ids from ``encode``, with one gather per block."""
         logits = self._bias.copy()
         seen = False
-        for block, vocabulary, offset in zip(grams, self._vocabularies, self._offsets, strict=True):
-            get = vocabulary.get
-            known = [(i, n) for g, n in Counter(block).items() if (i := get(g)) is not None]
-            if not known:
+        for block, offset in zip(ids, self._offsets, strict=True):
+            if not block:
                 continue
-            pairs = np.array(known, dtype=np.intp)
-            values = pairs[:, 1].astype(np.float64)
+            counted = Counter(block)  # ids in order of first occurrence, as the n-grams were
+            size = len(counted)
+            index = np.fromiter(counted.keys(), dtype=np.intp, count=size)
+            values = np.fromiter(counted.values(), dtype=np.float64, count=size)
             values /= np.sqrt(values @ values)
-            logits += values @ self._weights[pairs[:, 0] + offset]
-            seen = seen or any(i not in self._blank for i, _ in known)
+            logits += values @ self._weights[index + offset]
+            seen = seen or not self._blank.issuperset(counted)
         if not seen:  # only padding spaces matched: empty, emoji-only or another script
             return []
         probabilities = np.exp(logits - logits.max())
         probabilities /= probabilities.sum()
-        order = np.argsort(-probabilities)
-        return [(self.labels[i], float(probabilities[i])) for i in order]
+        order = np.argsort(-probabilities).tolist()
+        listed = probabilities.tolist()
+        labels = self.labels
+        return [(labels[i], listed[i]) for i in order]
 
     def persist(self, directory: Path) -> Path:
         """Write the classifier into ``directory``; return the file written."""
@@ -131,6 +167,32 @@ class IntentClassifier:
             state["labels"],
             state["fingerprint"],
         )
+
+
+class _WordCache:
+    """A char_wb analyzer's n-grams and known vocabulary ids per word, bounded in size."""
+
+    def __init__(self, analyzer: Callable[[str], list[str]], vocabulary: dict[str, int]) -> None:
+        self._analyzer = analyzer
+        self._vocabulary = vocabulary
+        self._words: dict[str, tuple[list[str], list[int]]] = {}
+
+    def encode(self, cleaned: str) -> tuple[list[str], list[int]]:
+        """The n-grams of ``cleaned`` (as the analyzer makes them) and the ids of the known ones."""
+        grams: list[str] = []
+        ids: list[int] = []
+        words = self._words
+        for word in cleaned.split():
+            found = words.get(word)
+            if found is None:
+                if len(words) >= _CACHE_SIZE:
+                    words.clear()
+                block = self._analyzer(word)
+                get = self._vocabulary.get
+                found = words[word] = (block, [i for g in block if (i := get(g)) is not None])
+            grams += found[0]
+            ids += found[1]
+        return grams, ids
 
 
 def _word_vectorizer() -> CountVectorizer:

@@ -23,6 +23,7 @@ FILE_NAME: Final = "langid.joblib"
 MIN_LETTERS: Final = 3  # below this ("k", "ok", emoji) a message says nothing about its language
 NGRAM_RANGE: Final = (1, 4)
 HINT_MARGIN: Final = 0.25  # when P(cy) is within this of 0.5 the learner's chosen language decides
+_CACHE_SIZE: Final = 50_000  # words whose known n-gram ids are kept
 
 
 class LanguageIdentifier:
@@ -33,6 +34,7 @@ class LanguageIdentifier:
         self._weights = weights
         self._bias = bias
         self._analyzer = _vectorizer(vocabulary).build_analyzer()
+        self._words: dict[str, list[int]] = {}
 
     @classmethod
     def train(cls, data: TrainingData) -> LanguageIdentifier:
@@ -46,24 +48,52 @@ class LanguageIdentifier:
         weights = np.asarray(model.coef_[0], dtype=np.float64)
         return cls(dict(vectorizer.vocabulary_), weights, float(model.intercept_[0]))
 
-    def probability_welsh(self, text: str, grams: Iterable[str] | None = None) -> float:
+    def probability_welsh(
+        self, text: str, grams: Iterable[str] | None = None, cleaned: str | None = None
+    ) -> float:
         """Return P(cy) for ``text`` (0.5 when nothing in it is known).
 
-        ``grams`` may carry the char_wb 1–4-grams of ``normalise(text)`` if already computed.
+        ``grams`` may carry the char_wb 1–4-grams of ``normalise(text)`` if already computed,
+        or ``cleaned`` ``normalise(text)`` itself.
         """
-        get = self._vocabulary.get
-        ids = {i for g in (grams or self._analyzer(normalise(text))) if (i := get(g)) is not None}
+        if grams:
+            get = self._vocabulary.get
+            ids = {i for g in grams if (i := get(g)) is not None}
+        else:
+            ids = self._known_ids(normalise(text) if cleaned is None else cleaned)
         score = self._bias + float(self._weights[list(ids)].sum()) if ids else 0.0
         return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
 
+    def _known_ids(self, cleaned: str) -> set[int]:
+        """The ids of the known n-grams of ``cleaned``, added in the analyzer's order.
+
+        char_wb n-grams are made word by word, so each word's ids are cached; the set is filled
+        in the same order as from the whole text's n-grams (so it sums in the same order).
+        """
+        ids: set[int] = set()
+        words = self._words
+        for word in cleaned.split():
+            found = words.get(word)
+            if found is None:
+                if len(words) >= _CACHE_SIZE:
+                    words.clear()
+                get = self._vocabulary.get
+                found = words[word] = [i for g in self._analyzer(word) if (i := get(g)) is not None]
+            ids.update(found)
+        return ids
+
     def identify(
-        self, text: str, hint: Language | None = None, grams: Iterable[str] | None = None
+        self,
+        text: str,
+        hint: Language | None = None,
+        grams: Iterable[str] | None = None,
+        cleaned: str | None = None,
     ) -> Language:
         """Return cy or en; the hint decides very short or undecided messages."""
         fallback = hint or DEFAULT_LANGUAGE
         if letter_count(text) < MIN_LETTERS:
             return fallback
-        p_welsh = self.probability_welsh(text, grams)
+        p_welsh = self.probability_welsh(text, grams, cleaned)
         if hint is not None and abs(p_welsh - 0.5) < HINT_MARGIN:
             return hint
         return Language.CY if p_welsh >= 0.5 else Language.EN

@@ -84,7 +84,7 @@ class SafeguardingDetector:
             result = result.raised_with(model)
         if result.level < RiskLevel.MEDIUM:
             return replace(result, spans=())
-        mapping = offset_map(text)
+        mapping = offset_map(text, norm)
         spans = []
         for span in result.spans:
             start, end = mapping.original(span.start, span.end)

@@ -111,6 +111,9 @@ class RiskModel:
         self.thresholds = thresholds
         self._split = len(labels) - len(LEVEL_LABELS)
         self._cache: dict[str, tuple[int, ...]] = {}
+        # each feature's idf-weighted none-logit weight, multiplied once (the same products
+        # ``_spans`` used to form per word)
+        self._none_weight = idf * coef[:, self._split + LEVEL_LABELS.index("none")]
 
     def _word_index(self, word: str) -> tuple[int, ...]:
         """Vocabulary indices of a word's own features, cached per model."""
@@ -194,15 +197,15 @@ class RiskModel:
         words = window.split()
         if not words:
             return ()
-        column = self._split + LEVEL_LABELS.index("none")
+        vocabulary = self.vocabulary
+        none_weight = self._none_weight
         weights = []
         for a, word in enumerate(words):
-            feats = list(_word_features(word))
-            if a + 1 < len(words):
-                feats.append(f"b:{word}_{words[a + 1]}")
-            idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
+            idx = list(self._word_index(word))
+            if a + 1 < len(words) and (i := vocabulary.get(f"b:{word}_{words[a + 1]}")) is not None:
+                idx.append(i)
             # evidence against "none": the idf-weighted negated none-logit of the word's features
-            weights.append(-float((self.idf[idx] * self.coef[idx, column]).sum()) if idx else 0.0)
+            weights.append(-float(none_weight[idx].sum()) if idx else 0.0)
         best = int(np.argmax(weights))
         lo, hi = best, best
         while lo > 0 and weights[lo - 1] > 0 and best - lo < 2:

@@ -47,9 +47,13 @@ def _word_at(starts: tuple[int, ...], position: int) -> int:
     return index
 
 
-def offset_map(text: str) -> OffsetMap:
-    """Return the matching form of ``text`` with an index map back to ``text``."""
-    norm = normalise(text)
+def offset_map(text: str, norm: str | None = None) -> OffsetMap:
+    """Return the matching form of ``text`` with an index map back to ``text``.
+
+    ``norm`` may carry ``normalise(text)`` if the caller has already computed it.
+    """
+    if norm is None:
+        norm = normalise(text)
     norm_words = norm.split()
     token_words: list[str] = []
     token_spans: list[tuple[int, int]] = []

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
+from nlu.safeguarding.prefilter import LiteralIndex
 from nlu.safeguarding.spec import FLAG_KINDS, Rule, load_rules
 
 RULES: tuple[Rule, ...] = tuple(load_rules())
+# Only rules whose literal needles occur in a text are run on it (in their order, as before).
+_INDEX = LiteralIndex([rule.pattern for rule in RULES])
 
 # Someone other than the learner whose safety the message is about.
 _REFERENT = re.compile(
@@ -95,7 +98,8 @@ def find_hits(norm: str) -> list[Hit]:
     """Return every rule hit in the matching form ``norm``, before escalation."""
     referent = bool(_REFERENT.search(norm))
     hits: list[Hit] = []
-    for rule in RULES:
+    for index in sorted(_INDEX.candidates(norm)):
+        rule = RULES[index]
         for match in rule.pattern.finditer(norm):
             other = _is_other(rule, norm, match, referent)
             if other is None:

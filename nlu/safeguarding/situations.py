@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.vocabulary import Category, RiskLevel
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
+from nlu.safeguarding.prefilter import LiteralIndex
 from nlu.safeguarding.spec import compile_source, expand
 
 SITUATION_FILES = (
@@ -162,11 +163,22 @@ def load_situations() -> list[Situation]:
 
 
 SITUATIONS: tuple[Situation, ...] = tuple(load_situations())
+# A situation is tried only when the needles of every one of its ``all_of`` patterns occur.
+_ALL_OF = [(i, p) for i, s in enumerate(SITUATIONS) for p in s.all_of]
+_INDEX = LiteralIndex([p for _, p in _ALL_OF])
+_NEEDED = tuple(sum(1 for i, _ in _ALL_OF if i == j) for j in range(len(SITUATIONS)))
 
 
 def find_situations(norm: str) -> list[Situation]:
     """Return every situation rule that fires on the matching form ``norm``."""
-    return [s for s in SITUATIONS if s.matches(norm)]
+    present = [0] * len(SITUATIONS)
+    for k in _INDEX.candidates(norm):
+        present[_ALL_OF[k][0]] += 1
+    return [
+        s
+        for s, found, needed in zip(SITUATIONS, present, _NEEDED, strict=True)
+        if found == needed and s.matches(norm)
+    ]
 
 
 def assess_situations(norm: str) -> RiskAssessment:
