@@ -14,11 +14,15 @@ occurs in the text are checked.
 from __future__ import annotations
 
 import re
-import re._constants as sre  # type: ignore[import-not-found]  # the parser's node kinds
-import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib's own regex parser
 from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
+
+try:  # private modules of the stdlib (3.11+): without them every pattern is simply run
+    import re._constants as sre  # type: ignore[import-not-found]  # the parser's node kinds
+    import re._parser as sre_parse  # type: ignore[import-not-found]  # the stdlib's regex parser
+except ImportError:  # pragma: no cover - a Python whose re is laid out differently
+    sre = sre_parse = None
 
 _MAX_STRINGS = 64  # exact-string sets larger than this are given up (the node is "anything")
 _MAX_CLASS = 12  # a character class of at most this many characters is expanded
@@ -30,7 +34,7 @@ Strings = frozenset[str] | None  # None: no finite set / no requirement is known
 
 def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Return strings one of which every match of ``pattern`` contains, or None if unknown."""
-    if pattern.flags & re.IGNORECASE:
+    if pattern.flags & re.IGNORECASE or sre_parse is None:
         return None
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
