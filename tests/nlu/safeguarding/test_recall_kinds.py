@@ -333,7 +333,7 @@ DISCLOSURES: list[tuple[str, RiskLevel, Category]] = [
     (
         "mae fy chwaer heb fod adre ers tair noson a dyw hi ddim yn ateb",
         RiskLevel.MEDIUM,
-        Category.EXPLOITATION,
+        Category.RUNNING_AWAY,
     ),
     ("getting the train tonight and im not coming back", RiskLevel.MEDIUM, Category.RUNNING_AWAY),
     ("ive got something in my pocket, hell see tomorrow", RiskLevel.CRITICAL, Category.HARM_OTHERS),
