@@ -153,6 +153,17 @@ DISCLOSURES: list[tuple[str, RiskLevel, Category]] = [
     ),
     # round 2: kinds behind probe 9's misses, in other words (never copies of probe texts)
     (
+        "on my way to the pier, left my phone at home on purpose",
+        RiskLevel.CRITICAL,
+        Category.SUICIDE,
+    ),
+    (
+        "if you dont send more vids by 10 tonight we post the rest online",
+        RiskLevel.CRITICAL,
+        Category.EXPLOITATION,
+    ),
+    ("i wont be here for my 16th", RiskLevel.HIGH, Category.SUICIDE),
+    (
         "left a letter for dad under my pillow, i wont be needing any of it after tonight",
         RiskLevel.CRITICAL,
         Category.SUICIDE,
@@ -375,6 +386,8 @@ LOOK_ALIKES = [
     "mum hasnt been home since tuesday",
     "i dont want to self delete my account, ill just mute the group",
     # round 2 look-alikes
+    "going for a run after tea, left my phone at home so i can switch off",
+    "if you dont send your homework by 9 tonight miss will post the grades online",
     "wrote thank you notes for my teachers, wont be in school monday cos of the dentist",
     "rhoi fy hen ddillad i'r siop elusen, fydda i ddim eu hangen nhw ar ol dydd gwener",
     "googled how much caffeine it takes to stay awake, ive got enough energy drinks",
