@@ -278,7 +278,12 @@ def test_situation_rules_are_loaded_once_and_cover_both_languages() -> None:
     assert all(s.level >= RiskLevel.HIGH for s in older)
     # medium only where the reference page puts the category at medium (the recall kinds)
     medium = {s.category for s in SITUATIONS if s.level == RiskLevel.MEDIUM}
-    assert medium <= {Category.EATING, Category.SUBSTANCE, Category.RUNNING_AWAY}
+    assert medium <= {
+        Category.EATING,
+        Category.SUBSTANCE,
+        Category.RUNNING_AWAY,
+        Category.BULLYING,
+    }
     # high only for "not safe" and fear of going home; everything else is immediate danger
     high = {s.cue for s in older if s.level == RiskLevel.HIGH}
     assert high == {
