@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -15,13 +15,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from nlu.langid import NGRAM_RANGE
-from nlu.text import normalise
+from nlu.text import WordNgramCache, normalise
 from nlu.training_data import TrainingData
 
 FILE_NAME: Final = "intent_classifier.joblib"
 FORMAT_VERSION: Final = 1
 RANKING_LENGTH: Final = 10
-_CACHE_SIZE: Final = 50_000  # words whose char_wb n-grams are kept
 
 
 class IntentClassifier:
@@ -41,8 +40,8 @@ class IntentClassifier:
         # char_wb n-grams are made word by word, so a word's n-grams and their vocabulary ids
         # are cached (learners reuse their words); concatenated they are exactly the analyzer's
         # list for the whole text
-        self._word_caches: tuple[_WordCache | None, ...] = tuple(
-            _WordCache(a, v) if z.analyzer == "char_wb" else None
+        self._word_caches: tuple[WordNgramCache | None, ...] = tuple(
+            WordNgramCache(a, v) if z.analyzer == "char_wb" else None
             for a, v, z in zip(self._analyzers, self._vocabularies, self._vectorizers, strict=True)
         )
         self._offsets = tuple(np.cumsum([0] + [len(v) for v in self._vocabularies])[:-1].tolist())
@@ -167,32 +166,6 @@ class IntentClassifier:
             state["labels"],
             state["fingerprint"],
         )
-
-
-class _WordCache:
-    """A char_wb analyzer's n-grams and known vocabulary ids per word, bounded in size."""
-
-    def __init__(self, analyzer: Callable[[str], list[str]], vocabulary: dict[str, int]) -> None:
-        self._analyzer = analyzer
-        self._vocabulary = vocabulary
-        self._words: dict[str, tuple[list[str], list[int]]] = {}
-
-    def encode(self, cleaned: str) -> tuple[list[str], list[int]]:
-        """The n-grams of ``cleaned`` (as the analyzer makes them) and the ids of the known ones."""
-        grams: list[str] = []
-        ids: list[int] = []
-        words = self._words
-        for word in cleaned.split():
-            found = words.get(word)
-            if found is None:
-                if len(words) >= _CACHE_SIZE:
-                    words.clear()
-                block = self._analyzer(word)
-                get = self._vocabulary.get
-                found = words[word] = (block, [i for g in block if (i := get(g)) is not None])
-            grams += found[0]
-            ids += found[1]
-        return grams, ids
 
 
 def _word_vectorizer() -> CountVectorizer:

@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from core.vocabulary import DEFAULT_LANGUAGE, Language
-from nlu.text import letter_count, normalise
+from nlu.text import WordNgramCache, letter_count, normalise
 from nlu.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,6 @@ FILE_NAME: Final = "langid.joblib"
 MIN_LETTERS: Final = 3  # below this ("k", "ok", emoji) a message says nothing about its language
 NGRAM_RANGE: Final = (1, 4)
 HINT_MARGIN: Final = 0.25  # when P(cy) is within this of 0.5 the learner's chosen language decides
-_CACHE_SIZE: Final = 50_000  # words whose known n-gram ids are kept
 
 
 class LanguageIdentifier:
@@ -34,7 +33,7 @@ class LanguageIdentifier:
         self._weights = weights
         self._bias = bias
         self._analyzer = _vectorizer(vocabulary).build_analyzer()
-        self._words: dict[str, list[int]] = {}
+        self._words = WordNgramCache(self._analyzer, vocabulary)
 
     @classmethod
     def train(cls, data: TrainingData) -> LanguageIdentifier:
@@ -65,22 +64,9 @@ class LanguageIdentifier:
         return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
 
     def _known_ids(self, cleaned: str) -> set[int]:
-        """The ids of the known n-grams of ``cleaned``, added in the analyzer's order.
-
-        char_wb n-grams are made word by word, so each word's ids are cached; the set is filled
-        in the same order as from the whole text's n-grams (so it sums in the same order).
-        """
-        ids: set[int] = set()
-        words = self._words
-        for word in cleaned.split():
-            found = words.get(word)
-            if found is None:
-                if len(words) >= _CACHE_SIZE:
-                    words.clear()
-                get = self._vocabulary.get
-                found = words[word] = [i for g in self._analyzer(word) if (i := get(g)) is not None]
-            ids.update(found)
-        return ids
+        """The ids of the known n-grams of ``cleaned``, added in the analyzer's order (so the
+        set sums in the same order as from the whole text's n-grams)."""
+        return set(self._words.encode(cleaned)[1])
 
     def identify(
         self,

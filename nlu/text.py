@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Final
 
 MAX_CHARS: Final = 2000  # longer messages are cut for the intent model (never for the detector)
@@ -23,3 +24,33 @@ def normalise(text: str) -> str:
 def letter_count(text: str) -> int:
     """Count alphabetic characters (how much language evidence a message carries)."""
     return sum(1 for ch in text if ch.isalpha())
+
+
+WORD_CACHE_SIZE: Final = 50_000  # words whose n-grams and ids a cache keeps
+
+
+class WordNgramCache:
+    """A char_wb analyzer's n-grams and known vocabulary ids per word, bounded in size (char_wb
+    n-grams are made word by word, so a text's are its words' in order)."""
+
+    def __init__(self, analyzer: Callable[[str], list[str]], vocabulary: dict[str, int]) -> None:
+        self._analyzer = analyzer
+        self._vocabulary = vocabulary
+        self._words: dict[str, tuple[list[str], list[int]]] = {}
+
+    def encode(self, cleaned: str) -> tuple[list[str], list[int]]:
+        """The n-grams of ``cleaned`` (as the analyzer makes them) and the ids of the known ones."""
+        grams: list[str] = []
+        ids: list[int] = []
+        words = self._words
+        for word in cleaned.split():
+            found = words.get(word)
+            if found is None:
+                if len(words) >= WORD_CACHE_SIZE:
+                    words.clear()
+                block = self._analyzer(word)
+                get = self._vocabulary.get
+                found = words[word] = (block, [i for g in block if (i := get(g)) is not None])
+            grams += found[0]
+            ids += found[1]
+        return grams, ids
