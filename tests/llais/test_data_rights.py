@@ -34,21 +34,8 @@ from storage.repo import threads
 from storage.repo import voice as voice_repo
 from tests.llais.test_conversation import checkin, enrol
 from tests.support.learner import PlayedLearner
+from tests.voice.support import LIBRARY_POLL
 
-POLL = """
-poll:
-  title: {en: "Library", cy: "Llyfrgell"}
-  opens: 2026-11-01T09:00:00+00:00
-  closes: 2099-11-30T16:00:00+00:00
-  min_answers: 10
-  questions:
-    - id: open
-      type: choice
-      text: {en: "Should the library open at lunch?", cy: "A ddylai'r llyfrgell agor amser cinio?"}
-      options:
-        - {id: "yes", label: {en: "Yes", cy: "Dylai"}}
-        - {id: "no", label: {en: "No", cy: "Na ddylai"}}
-"""
 POST_EN = "You said the library should open at lunch: it does from Monday."
 POST_CY = "Dywedoch chi y dylai'r llyfrgell agor amser cinio: mae'n agor o ddydd Llun."
 
@@ -75,7 +62,7 @@ async def school_poll(app: App) -> None:
     async with app.sessions() as session, session.begin():
         school = await session.scalar(select(School.id))
         assert school is not None
-        poll = parse_poll(POLL, "test")
+        poll = parse_poll(LIBRARY_POLL, "test")
         await voice_repo.create_poll(
             session,
             definition=dump_definition(poll),

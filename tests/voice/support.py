@@ -19,6 +19,22 @@ from llais.app import App, voice_job
 from llais.voice import VoiceJob
 from tests.support.botapi_double import BotApiDouble
 
+# A one-question poll that stays open (its close date is far away), for tests that answer it.
+LIBRARY_POLL = """
+poll:
+  title: {en: "Library", cy: "Llyfrgell"}
+  opens: 2026-11-01T09:00:00+00:00
+  closes: 2099-11-30T16:00:00+00:00
+  min_answers: 10
+  questions:
+    - id: open
+      type: choice
+      text: {en: "Should the library open at lunch?", cy: "A ddylai'r llyfrgell agor amser cinio?"}
+      options:
+        - {id: "yes", label: {en: "Yes", cy: "Dylai"}}
+        - {id: "no", label: {en: "No", cy: "Na ddylai"}}
+"""
+
 
 def settings_for(base: Settings, double: BotApiDouble) -> Settings:
     """Settings pointing the bots at the double (and a small k, so few learners can meet it)."""

@@ -12,21 +12,7 @@ import pytest
 
 import llais.cli
 from llais.commands.demo import seed_demo
-
-POLL = """
-poll:
-  title: {en: "Library", cy: "Llyfrgell"}
-  opens: 2026-11-24T09:00:00+00:00
-  closes: 2099-11-30T16:00:00+00:00
-  min_answers: 10
-  questions:
-    - id: open
-      type: choice
-      text: {en: "Should the library open at lunch?", cy: "A ddylai'r llyfrgell agor amser cinio?"}
-      options:
-        - {id: "yes", label: {en: "Yes", cy: "Dylai"}}
-        - {id: "no", label: {en: "No", cy: "Na ddylai"}}
-"""
+from tests.voice.support import LIBRARY_POLL
 
 
 @pytest.fixture
@@ -67,8 +53,10 @@ def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
     code, lines, _ = run(capsys, "invite", "list", "--school", "DEMO-Y8")
     assert code == 0 and len(lines) == 1 and lines[0]["time"] == "10:30"
 
-    (cli / "poll.yml").write_text(POLL, encoding="utf-8")
-    (cli / "bad.yml").write_text(POLL.replace("type: choice", "type: vote"), encoding="utf-8")
+    (cli / "poll.yml").write_text(LIBRARY_POLL, encoding="utf-8")
+    (cli / "bad.yml").write_text(
+        LIBRARY_POLL.replace("type: choice", "type: vote"), encoding="utf-8"
+    )
     code, lines, _ = run(capsys, "poll", "create", "poll.yml", "--school", "DEMO-Y8")
     assert code == 0
     poll_id = lines[0]["id"]
