@@ -1,6 +1,6 @@
-"""Chromium, JavaScript on, as a school lead in English and in Welsh: the learner-voice pages,
-their error summary, and a schedule, a poll and a post made through the forms; axe-core finds
-no serious or critical violations on any of them."""
+"""Chromium, JavaScript on and off, as a school lead in English and in Welsh: the learner-voice
+pages, their error summary, and a schedule, a poll and a post made through the forms; axe-core
+finds no serious or critical violations on any of them."""
 
 from __future__ import annotations
 
@@ -71,12 +71,14 @@ def _audit(page: Page) -> None:
     assert not violations, format_violations(violations)
 
 
+@pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_a_school_lead_uses_the_learner_voice_pages(
-    new_page: PageFactory, base: str, language: str
+    new_page: PageFactory, base: str, language: str, script: bool
 ) -> None:
     words = WORDS[language]
-    page = new_page(locale="cy-GB" if language == "cy" else "en-GB")
+    locale = "cy-GB" if language == "cy" else "en-GB"
+    page = new_page(java_script_enabled=script, locale=locale)
     page.goto(f"{base}/login")
     page.get_by_label(words["username"]).fill("lead")
     page.get_by_label(words["password"]).fill(PASSWORDS["lead"])
