@@ -76,6 +76,16 @@ async def visitor(worker: App, clock: Clock) -> AsyncIterator[Visitor]:
         yield Visitor(client)
 
 
+async def test_with_the_database_up_an_htmx_post_gets_its_fragment_and_no_notice(
+    visitor: Visitor,
+) -> None:
+    await visitor.open()
+    response = await visitor.say("hello", htmx=True)
+    assert response.status_code == 200
+    assert 'id="llais-controls" hx-swap-oob="true"' in response.text  # the choices are swapped
+    assert "llais-message--notice" not in response.text  # the outage notice is not shown
+
+
 async def test_the_chat_keeps_a_disclosure_in_an_outage_and_answers_it_when_back(
     visitor: Visitor, worker: App, outage: Outage
 ) -> None:
