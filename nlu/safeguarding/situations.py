@@ -171,13 +171,15 @@ _NEEDED = tuple(sum(1 for i, _ in _ALL_OF if i == j) for j in range(len(SITUATIO
 
 def find_situations(norm: str) -> list[Situation]:
     """Return every situation rule that fires on the matching form ``norm``."""
-    present = [0] * len(SITUATIONS)
+    present: dict[int, int] = {}
     for k in _INDEX.candidates(norm):
-        present[_ALL_OF[k][0]] += 1
+        j = _ALL_OF[k][0]
+        present[j] = present.get(j, 0) + 1
+    # in the files' order, only the situations whose every pattern is a candidate
     return [
-        s
-        for s, found, needed in zip(SITUATIONS, present, _NEEDED, strict=True)
-        if found == needed and s.matches(norm)
+        SITUATIONS[j]
+        for j in sorted(present)
+        if present[j] == _NEEDED[j] and SITUATIONS[j].matches(norm)
     ]
 
 
