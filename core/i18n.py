@@ -11,11 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from core.errors import ConfigurationError
 from core.vocabulary import Language
+from core.yamlload import safe_load
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
@@ -88,7 +88,7 @@ class Catalogue:
         """Load every ``*.yml`` in ``directory``; errors name the file and the key."""
         texts: dict[str, Text] = {}
         for path in sorted(directory.glob("*.yml")):
-            raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw: Any = safe_load(path.read_text(encoding="utf-8")) or {}
             if not isinstance(raw, dict):
                 raise ConfigurationError(f"{path}: expected a mapping of message names")
             for name, value in raw.items():

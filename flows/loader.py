@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from core.errors import FlowDefinitionError
 from core.vocabulary import Audience
+from core.yamlload import safe_load
 from flows.model import (
     END,
     FLOW_PREFIX,
@@ -43,7 +44,7 @@ class FlowSet:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise FlowDefinitionError(f"{path}: not valid YAML: {exc}") from exc
 

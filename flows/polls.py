@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from core.errors import FlowDefinitionError
 from core.i18n import Text, catalogue
 from core.vocabulary import Language
+from core.yamlload import safe_load
 from flows.model import (
     ActionStep,
     ChoiceStep,
@@ -122,7 +123,7 @@ def parse_poll(text: str, source: str) -> PollDefinition:
     """Validate a poll file's text (YAML, of which JSON is a subset); errors name ``source``
     and the path inside it."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         raise FlowDefinitionError(f"{source}: not valid YAML or JSON: {exc}") from exc
     try:

@@ -12,6 +12,7 @@ from typing import Any, Final
 import yaml
 
 from core.errors import ConfigurationError
+from core.yamlload import safe_load
 from nlu import keys
 
 SUPPORTED_VERSIONS: Final = frozenset({"3.0", "3.1"})
@@ -41,7 +42,7 @@ class Section:
 def read_file(path: Path) -> list[Section]:
     """Read, validate and split one NLU YAML file; skip (with a warning) what does not fit."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TrainingDataError(f"{path}: cannot read NLU YAML: {exc}") from exc
     return validate_document(raw, path)

@@ -6,11 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import ConfigurationError
 from core.i18n import Text
+from core.yamlload import safe_load
 
 FIVE_WAYS_PATH = Path(__file__).resolve().parent / "data" / "five_ways.yml"
 WayName = Literal["connect", "be_active", "take_notice", "keep_learning", "give"]
@@ -40,7 +40,7 @@ class FiveWays(BaseModel):
 
 def load_five_ways(path: Path = FIVE_WAYS_PATH) -> FiveWays:
     """Read and validate the tips file; errors name the file and the entry."""
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: Any = safe_load(path.read_text(encoding="utf-8"))
     try:
         five = FiveWays.model_validate(raw)
     except ValidationError as exc:

@@ -30,6 +30,7 @@ from llais.app import App, build_app
 from llais.commands.demo import seed_demo
 from nlu.builtin import BuiltinBackend
 from nlu.safeguarding import train_model
+from nlu.safeguarding.model import SUBDIR as SAFEGUARDING_SUBDIR
 from nlu.training_data import load_training_data
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -154,12 +155,32 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
 SECRET = "test-secret-key-which-is-long-enough"
 
 
+# Each model is trained once for the whole run and only read after that: training is the
+# costliest set-up in the suite, and every test that needs a model shares these.
 @pytest.fixture(scope="session")
-def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The builtin NLU and the detector's model, trained once for the whole run."""
-    path = tmp_path_factory.mktemp("nlu-model")
+def intent_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The builtin intent model alone (a detector loaded from here runs on its rules)."""
+    path = tmp_path_factory.mktemp("intent-model")
     BuiltinBackend.train(load_training_data()).persist(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def safeguarding_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The detector's model alone, trained from the packaged data."""
+    path = tmp_path_factory.mktemp("safeguarding-model")
     train_model(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir(
+    tmp_path_factory: pytest.TempPathFactory, intent_model_dir: Path, safeguarding_model_dir: Path
+) -> Path:
+    """The builtin NLU and the detector's model together, as ``llais nlu train`` writes them."""
+    path = tmp_path_factory.mktemp("nlu-model")
+    shutil.copytree(intent_model_dir, path, dirs_exist_ok=True)
+    shutil.copytree(safeguarding_model_dir / SAFEGUARDING_SUBDIR, path / SAFEGUARDING_SUBDIR)
     return path
 
 

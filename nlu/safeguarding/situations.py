@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.vocabulary import Category, RiskLevel
+from core.yamlload import safe_load
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.prefilter import LiteralIndex
 from nlu.safeguarding.spec import compile_source, expand
@@ -151,7 +151,7 @@ def load_situations() -> list[Situation]:
     root = resources.files("nlu.safeguarding.data")
     files: list[SituationFile] = []
     for name in SITUATION_FILES:
-        raw = yaml.safe_load(root.joinpath(name).read_text(encoding="utf-8"))
+        raw = safe_load(root.joinpath(name).read_text(encoding="utf-8"))
         try:
             files.append(SituationFile.model_validate(raw))
         except ValueError as exc:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.vocabulary import Category, RiskLevel
+from core.yamlload import safe_load
 from nlu.safeguarding.normalise import squeeze
 from nlu.safeguarding.welsh import mut
 
@@ -130,7 +130,7 @@ def load_rules() -> list[Rule]:
     rules: list[Rule] = []
     root = resources.files("nlu.safeguarding.data")
     for name in RULE_FILES:
-        raw = yaml.safe_load(root.joinpath(name).read_text(encoding="utf-8"))
+        raw = safe_load(root.joinpath(name).read_text(encoding="utf-8"))
         try:
             rules.extend(compile_file(RuleFile.model_validate(raw)))
         except (ValueError, KeyError, re.error) as exc:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.yamlload import safe_load
 from storage.aggregate.errors import CalendarError
 
 DEFAULT_CALENDAR = Path(__file__).resolve().parent / "data" / "term_dates.yml"
@@ -135,7 +136,7 @@ class TermCalendar(BaseModel):
 def parse_calendar(text: str, source: str) -> TermCalendar:
     """Validate calendar YAML; errors name ``source`` and the path inside it."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
         return TermCalendar.model_validate(data)
     except yaml.YAMLError as exc:
         raise CalendarError(f"{source}: not valid YAML: {exc}") from exc

@@ -8,16 +8,13 @@ import pytest
 
 from nlu.builtin import BuiltinBackend
 from nlu.safeguarding import SafeguardingDetector
-from nlu.training_data import load_training_data
 from nlu.understand import Understander
 
 
 @pytest.fixture(scope="session")
-def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model directory holding the builtin backend trained from the shipped data."""
-    directory = tmp_path_factory.mktemp("nlu-model")
-    BuiltinBackend.train(load_training_data()).persist(directory)
-    return directory
+def nlu_model_dir(intent_model_dir: Path) -> Path:
+    """A model directory holding the builtin backend trained from the shipped data (only)."""
+    return intent_model_dir
 
 
 @pytest.fixture(scope="session")

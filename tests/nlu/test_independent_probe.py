@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from core.vocabulary import RiskLevel
-from nlu.safeguarding import SafeguardingDetector, train_model
+from nlu.safeguarding import SafeguardingDetector
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "independent" / "risk_independent.jsonl"
 ORDER = [level.label for level in RiskLevel]
@@ -67,10 +67,8 @@ def _rows() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    model_dir = tmp_path_factory.mktemp("independent-probe-model")
-    train_model(model_dir)
-    detector = SafeguardingDetector.load(model_dir)
+def scored(safeguarding_model_dir: Path) -> list[dict[str, Any]]:
+    detector = SafeguardingDetector.load(safeguarding_model_dir)  # trained once for the run
     rows = _rows()
     for row in rows:
         assessment = detector.assess(row["text"])

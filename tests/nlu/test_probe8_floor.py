@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from core.vocabulary import RiskLevel
-from nlu.safeguarding import SafeguardingDetector, train_model
+from nlu.safeguarding import SafeguardingDetector
 
 PROBE8 = Path(__file__).resolve().parents[1] / "data" / "probe8"
 
@@ -45,10 +45,8 @@ def _score_module() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("probe8-model")
-    train_model(directory)
-    return directory
+def model_dir(safeguarding_model_dir: Path) -> Path:
+    return safeguarding_model_dir  # trained once for the run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

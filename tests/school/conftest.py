@@ -3,10 +3,9 @@ and a clock."""
 
 from tests.staff.conftest import (
     clock,
-    intent_model_dir,
     learner_api,
     settings,
     staff_api,
 )
 
-__all__ = ["clock", "intent_model_dir", "learner_api", "settings", "staff_api"]
+__all__ = ["clock", "learner_api", "settings", "staff_api"]

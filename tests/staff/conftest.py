@@ -14,8 +14,6 @@ from telegram.ext import AIORateLimiter
 from bot.telegram import TelegramApp, build_application, run_polling_until
 from core.channel import Channel, ConversationHandler
 from core.settings import Settings
-from nlu.builtin import BuiltinBackend
-from nlu.training_data import load_training_data
 from tests.support.botapi_double import BotApiDouble
 
 SECRET = "staff-test-secret-key-long-enough"
@@ -31,14 +29,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def intent_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The builtin intent model, trained once (the detector runs on its rules, always present)."""
-    path = tmp_path_factory.mktemp("staff-nlu-model")
-    BuiltinBackend.train(load_training_data()).persist(path)
-    return path
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from core.settings import Settings
 from llais.app import App, build_app
 from llais.commands.demo import seed_demo
 from tests.conftest import _truncate, run_in_thread
-from tests.staff.conftest import intent_model_dir
 from tests.support.botapi_double import botapi
 from tests.support.learner import PlayedLearner
 
-__all__ = ["botapi", "intent_model_dir"]
+__all__ = ["botapi"]
 
 SECRET = "workers-test-secret-key-long-enough"
 DISCLOSURE = "my dad hits me when he's been drinking"

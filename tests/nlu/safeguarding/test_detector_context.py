@@ -14,7 +14,6 @@ from nlu.safeguarding import (
     RiskModel,
     SafeguardingDetector,
     normalise,
-    train_model,
 )
 from nlu.safeguarding.detector import CONTEXT_CUE
 from nlu.safeguarding.model import WINDOW_WORDS, windows
@@ -25,10 +24,8 @@ RULES = SafeguardingDetector()
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("context-model")
-    train_model(directory)
-    return directory
+def model_dir(safeguarding_model_dir: Path) -> Path:
+    return safeguarding_model_dir  # trained once for the run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

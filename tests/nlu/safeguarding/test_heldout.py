@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.vocabulary import Category, RiskLevel
-from nlu.safeguarding import SafeguardingDetector, train_model
+from nlu.safeguarding import SafeguardingDetector
 
 HELDOUT = Path(__file__).resolve().parents[2] / "data" / "heldout" / "risk.jsonl"
 KINDS = {"direct", "obfuscated", "slang", "third_party", "welsh_mutation", "code_switch",
@@ -80,10 +80,8 @@ def rows() -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("heldout-model")
-    train_model(directory)
-    return directory
+def model_dir(safeguarding_model_dir: Path) -> Path:
+    return safeguarding_model_dir  # trained once for the run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module", params=["rules", "rules+model"])

@@ -30,10 +30,8 @@ EXAMPLES = [
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("safeguarding-model")
-    train_model(directory)
-    return directory
+def model_dir(safeguarding_model_dir: Path) -> Path:
+    return safeguarding_model_dir  # trained by train_model once for the run (tests/conftest.py)
 
 
 def test_train_persist_load_gives_the_same_predictions(model_dir: Path) -> None:
