@@ -13,7 +13,7 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -338,16 +338,24 @@ async def test_a_record_that_cannot_be_applied_is_set_aside_and_does_not_block_t
 # ----- ``llais spool``: what an operator does with records set aside --------------------------
 
 
-async def spool_cli(
-    argv: list[str], settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> int:
+Operator = Callable[..., Awaitable[int]]
+
+
+@pytest.fixture
+def operator(
+    outage_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Operator:
     """Run ``llais spool ...`` as an operator would, configured from the environment."""
     monkeypatch.chdir(tmp_path)  # no .env file of the worktree's
-    monkeypatch.setenv("LLAIS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LLAIS_DATABASE_URL", outage_settings.database_url)
     monkeypatch.setenv("LLAIS_SECRET_KEY", SECRET)
-    monkeypatch.setenv("LLAIS_NLU_MODEL_DIR", str(settings.nlu_model_dir))
-    monkeypatch.setenv("LLAIS_SPOOL_DIR", str(settings.spool_dir))
-    return await asyncio.to_thread(main, ["spool", *argv])
+    monkeypatch.setenv("LLAIS_NLU_MODEL_DIR", str(outage_settings.nlu_model_dir))
+    monkeypatch.setenv("LLAIS_SPOOL_DIR", str(outage_settings.spool_dir))
+
+    async def run(*argv: str) -> int:
+        return await asyncio.to_thread(main, ["spool", *argv])
+
+    return run
 
 
 async def set_aside_disclosure(worker: App, outage: Outage, spool: Spool) -> str:
@@ -365,10 +373,8 @@ async def set_aside_disclosure(worker: App, outage: Outage, spool: Spool) -> str
 async def test_an_operator_lists_and_retries_a_set_aside_disclosure_and_it_is_alerted_once(
     worker: App,
     outage: Outage,
-    outage_settings: Settings,
     spool_dir: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    operator: Operator,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -378,7 +384,7 @@ async def test_an_operator_lists_and_retries_a_set_aside_disclosure_and_it_is_al
     assert (len(spool), len(spool.failed_files())) == (0, 1)
     capsys.readouterr()
 
-    assert await spool_cli(["list"], outage_settings, monkeypatch, tmp_path) == 0
+    assert await operator("list") == 0
     listed = capsys.readouterr().out
     [line] = [json.loads(row) for row in listed.splitlines() if row.startswith("{")]
     assert line["id"] == record_id and line["where"] == "failed"
@@ -387,15 +393,15 @@ async def test_an_operator_lists_and_retries_a_set_aside_disclosure_and_it_is_al
     assert "0 waiting to be applied, 1 set aside in failed/" in listed
     assert "hits me" not in listed  # never the message
 
-    assert await spool_cli(["retry", "no-such-id"], outage_settings, monkeypatch, tmp_path) == 1
+    assert await operator("retry", "no-such-id") == 1
     assert await count(worker, SafeguardingAlert) == 0
-    assert await spool_cli(["retry", record_id], outage_settings, monkeypatch, tmp_path) == 0
+    assert await operator("retry", record_id) == 0
     assert "1 record(s) put back: 1 applied" in capsys.readouterr().out
     assert (len(spool), len(spool.failed_files())) == (0, 0)
     [alert] = await alerts(worker)
     assert DISCLOSURE in alert.excerpt
     # retrying everything again finds nothing and applies nothing twice
-    assert await spool_cli(["retry", "--all"], outage_settings, monkeypatch, tmp_path) == 0
+    assert await operator("retry", "--all") == 0
     assert "0 record(s) put back: 0 applied" in capsys.readouterr().out
     assert await count(worker, SafeguardingAlert) == 1
     assert "hits me" not in caplog.text
@@ -404,26 +410,24 @@ async def test_an_operator_lists_and_retries_a_set_aside_disclosure_and_it_is_al
 async def test_an_operator_discards_a_set_aside_record_only_by_its_id_and_it_is_recorded(
     worker: App,
     outage: Outage,
-    outage_settings: Settings,
     spool_dir: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    operator: Operator,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     spool = Spool(spool_dir)
     record_id = await set_aside_disclosure(worker, outage, spool)
     with pytest.raises(SystemExit):  # no id, no discard: argparse refuses
-        await spool_cli(["discard"], outage_settings, monkeypatch, tmp_path)
+        await operator("discard")
     assert len(spool.failed_files()) == 1
-    assert await spool_cli(["discard", record_id], outage_settings, monkeypatch, tmp_path) == 0
+    assert await operator("discard", record_id) == 0
     assert spool.failed_files() == []
     [entry] = (spool_dir / "failed" / "discarded.jsonl").read_text().splitlines()
     recorded = json.loads(entry)
     assert recorded["id"] == record_id and recorded["kind"] == "text"
     assert set(recorded) == {"id", "kept_at", "discarded_at", "channel", "kind"}  # no text
     assert mode(spool_dir / "failed" / "discarded.jsonl") == 0o600
-    assert await spool_cli(["discard", record_id], outage_settings, monkeypatch, tmp_path) == 1
+    assert await operator("discard", record_id) == 1
     capsys.readouterr()
-    assert await spool_cli(["list"], outage_settings, monkeypatch, tmp_path) == 0
+    assert await operator("list") == 0
     assert "0 waiting to be applied, 0 set aside in failed/" in capsys.readouterr().out
     assert await count(worker, SafeguardingAlert) == 0  # discarded: never applied
