@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "llais.commands.directory",
     "llais.commands.insight",
     "llais.commands.voice",
+    "llais.commands.spool",
     "nlu.cli",
 )
 

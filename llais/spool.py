@@ -17,7 +17,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from core.channel import Channel, Inbound, InboundKind
 SUFFIX = ".json"
 LOCK = ".lock"
 FAILED = "failed"  # records that failed for another reason than an outage, kept for an operator
+DISCARDED = "discarded.jsonl"  # in ``failed/``: one line per record an operator discarded (no text)
 REF_CHARS = 16  # of the pseudonymous reference, in the file name
 
 
@@ -154,6 +155,51 @@ class Spool:
         aside.mkdir(mode=0o700, exist_ok=True)
         os.rename(path, aside / path.name)
 
+    # ----- what an operator does with records set aside (``llais spool``) ---------------------
+    def failed_files(self) -> list[Path]:
+        """Every record set aside in ``failed/``, oldest first."""
+        aside = self.directory / FAILED
+        if not aside.is_dir():
+            return []
+        return sorted(p for p in aside.iterdir() if p.suffix == SUFFIX)
+
+    def find_failed(self, record_id: str) -> Path | None:
+        """The set-aside record with this id (the last part of its file name), or None."""
+        found = [p for p in self.failed_files() if record_id_of(p) == record_id]
+        return found[0] if len(found) == 1 and record_id else None
+
+    def restore(self, path: Path) -> Path:
+        """Put a set-aside record back in the spool under its own name, so the replay applies
+        it in its original place in the order (behind nothing kept later by the same person)."""
+        back = self.directory / path.name
+        os.rename(path, back)
+        _sync_directory(self.directory)
+        return back
+
+    def discard(self, path: Path, *, now: datetime) -> None:
+        """Delete a set-aside record for good, recording its id, kind and times (never its text)
+        in ``failed/discarded.jsonl`` first."""
+        try:
+            record: SpoolRecord | None = self.read(path)
+        except (OSError, ValueError):
+            record = None
+        line = {
+            "id": record_id_of(path),
+            "kept_at": kept_at_of(path).isoformat(),
+            "discarded_at": now.isoformat(),
+            "channel": record.channel.value if record else None,
+            "kind": record.kind.value if record else None,
+        }
+        log_path = path.parent / DISCARDED
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, json.dumps(line).encode("utf-8") + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        path.unlink()
+        _sync_directory(path.parent)
+
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[bool]:
         """Hold the spool's lock (True), or yield False when another process holds it."""
@@ -171,6 +217,20 @@ class Spool:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+def record_id_of(path: Path) -> str:
+    """A record's id: the last part of its file name."""
+    return path.stem.rpartition("-")[2]
+
+
+def kept_at_of(path: Path) -> datetime:
+    """When a record was kept, from its file name (no need to read what it holds)."""
+    stamp = path.name.partition("-")[0]
+    try:
+        return datetime.fromtimestamp(int(stamp) / 1e9, tz=UTC)
+    except ValueError:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def _sync_directory(directory: Path) -> None:

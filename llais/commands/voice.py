@@ -24,6 +24,7 @@ from llais.commands.setup import in_session
 from llais.voice import admin
 from llais.voice.results import themer
 from nlu.themes import THEMES
+from nlu.understand import build_understander
 from storage.aggregate.terms import load_calendar
 from storage.db import AsyncSession
 from storage.models import Poll, School
@@ -154,10 +155,13 @@ def _calendar(args: argparse.Namespace, settings: Settings) -> int:
 
 def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
     poll = load_poll(args.file)
+    understander = build_understander(settings)  # the poll's wording passes the detector
 
     async def work(session: AsyncSession) -> int:
         schools = [await resolve_school(session, code=code) for code in args.school]
-        stored = await admin.create_poll(session, poll=poll, school_ids=schools, now=utcnow())
+        stored = await admin.create_poll(
+            session, understander, poll=poll, school_ids=schools, now=utcnow()
+        )
         return stored.id
 
     poll_id = in_session(settings, work)
@@ -201,9 +205,12 @@ def _poll_results(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _post(args: argparse.Namespace, settings: Settings) -> int:
+    understander = build_understander(settings)  # the post's text passes the detector
+
     async def work(session: AsyncSession) -> int:
         post = await admin.post_you_said(
             session,
+            understander,
             school_id=await resolve_school(session, code=args.school),
             text_en=args.en,
             text_cy=args.cy,

@@ -3,7 +3,10 @@
 As for learners, the safeguarding detector reads any free text first and everything is committed
 before replies go back. A concern in a member of staff's own message starts the staff crisis or
 concern flow (adult contacts) and never raises a learner alert (the effect dispatcher would refuse
-one). An "Acknowledge" press on a safeguarding alert is handled here too, outside the flows.
+one). What a member of staff writes to a learner is held when the detector reads a concern in it
+(said why, and written again or cancelled); a note on an alert's record is kept as written
+(``llais.staff.screening``). An "Acknowledge" press on a safeguarding alert is handled here too,
+outside the flows.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from llais.requests import (
 )
 from llais.signposter import STAFF_SIGNPOSTS
 from llais.staff.acknowledge import acknowledge_alert
+from llais.staff.screening import Screened
 from nlu.understand import Understanding
 from storage.db import AsyncSession
 from storage.models import Person
@@ -41,7 +45,9 @@ log = logging.getLogger(__name__)
 
 WRITE_PREFIX = "write:"
 NOTE_PREFIX = f"{lifecycle.PREFIX}note:"
-WRITING_FLOWS = frozenset({"staff_write", "staff_alert_note"})
+WRITE_FLOW = "staff_write"  # to a learner: a concern holds the message
+NOTE_FLOW = "staff_alert_note"  # to an alert's record: kept as written
+WRITING_FLOWS = frozenset({WRITE_FLOW, NOTE_FLOW})
 
 STAFF_VOCABULARY = Vocabulary(
     audience=Audience.STAFF,
@@ -143,6 +149,21 @@ class StaffService(DialogueService[PersonPorts]):
                 return await self._start(turn, "staff_alert_note", data={"alert_id": alert.id})
         return await super()._decide(turn, text, understanding)
 
+    async def _hold(self, turn: Turn[PersonPorts], screened: Screened) -> Outcome:
+        """Not sent: say why, offer staff support when the words read as the writer's own, and
+        ask for the message again (the flow stays at its question, with Cancel)."""
+        cat, language = catalogue(), turn.language
+        categories = screened.categories(language) or cat.get("dashboard.l_category_none", language)
+        lines = [cat.get("staff.write_held", language, categories=categories)]
+        if screened.own:
+            support = await turn.ports.support_text(
+                ["staff_wellbeing"], language, self.clock(), level=screened.risk.level
+            )
+            lines.append(cat.get("staff.write_held_own", language, contacts=support))
+        replies = [Reply("\n\n".join(lines))]
+        replies += self.engine.reprompt(turn.state, language=language)
+        return Outcome(replies, [], turn.state, language)
+
     def _say(self, turn: Turn[PersonPorts], key: str) -> Outcome:
         return Outcome([Reply(catalogue().get(key, turn.language))], [], turn.state, turn.language)
 
@@ -152,12 +173,15 @@ class StaffService(DialogueService[PersonPorts]):
         """Care and adult contacts; a concern flow already running is replaced, not stacked."""
         risk = understanding.risk
         state = turn.state
-        if state.current is not None and state.current.flow in WRITING_FLOWS:
-            # A safeguarding lead writing about a learner's concern (to them, or in the record)
-            # uses the words the detector looks for: that is their work, not their own crisis.
+        if state.current is not None and state.current.flow == WRITE_FLOW:
+            log.info("staff concern level=%s in a message to a learner: held", risk.level.label)
+            return await self._hold(turn, Screened(risk))
+        if state.current is not None and state.current.flow == NOTE_FLOW:
+            # A safeguarding lead recording a learner's concern quotes the words the detector
+            # looks for: that is their work, not their own crisis, and the record goes nowhere.
             answered = await self.engine.answer_text(state, text, self._given(turn))
             if answered is not None:
-                log.info("staff concern level=%s while writing: passed on", risk.level.label)
+                log.info("staff concern level=%s in an alert note: recorded", risk.level.label)
                 return answered
         if state.current is not None and state.current.flow in self.routes.concern_flows:
             state.current = None

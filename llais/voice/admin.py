@@ -2,7 +2,9 @@
 poll|yousaid``) and the dashboard's learner-voice pages: one copy of the checks and the writes.
 
 Every check raises :class:`VoiceInputError` with a catalogue key (``voicepages.<key>``) so a page
-can say what is wrong in its own language, and an English sentence for the CLI.
+can say what is wrong in its own language, and an English sentence for the CLI. Whatever goes to
+learners (a poll's wording, a post's text) passes the safeguarding detector before it is stored
+(``llais.staff.screening``): a concern holds it (:class:`HeldForConcern`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.errors import FlowDefinitionError, LlaisError
 from core.settings import Settings
+from core.vocabulary import Language
 from flows.polls import PollDefinition, dump_definition, parse_poll
+from llais.staff.screening import Screened, bilingual_texts, screen
 from llais.voice.campaigns import CampaignPlanner, PlanReport
 from llais.voice.results import Themer
 from llais.voice.windows import parse_days, parse_hhmm
 from nlu.themes import THEMES
+from nlu.understand import Understander
 from storage.db import AsyncSession
 from storage.models import Announcement, InviteSchedule, Poll
 from storage.repo import voice as repo
@@ -36,6 +41,30 @@ class VoiceInputError(LlaisError):
         super().__init__(english)
         self.key = key
         self.detail = detail  # technical detail shown as is (a poll file's paths), or ""
+
+
+class HeldForConcern(VoiceInputError):
+    """Text for learners in which the detector reads a concern: not stored, nor sent."""
+
+    def __init__(self, screened: Screened) -> None:
+        own = screened.own
+        super().__init__(
+            "held_own" if own else "held_concern",
+            "not saved: the safeguarding check reads a concern in this text "
+            f"({screened.categories(Language.EN) or 'no category'}), and text for learners "
+            "cannot carry one; change the wording"
+            + ("; if it is about you, staff wellbeing support is on the staff bot" if own else ""),
+        )
+        self.screened = screened
+
+
+async def check_for_learners(
+    understander: Understander, texts: Sequence[str], *, language: Language | None = None
+) -> None:
+    """Raise :class:`HeldForConcern` when the detector reads a concern in any of ``texts``."""
+    screened = await screen(understander, texts, language=language)
+    if screened.held:
+        raise HeldForConcern(screened)
 
 
 @dataclass(frozen=True)
@@ -117,11 +146,17 @@ def check_poll(text: str, source: str) -> PollDefinition:
 
 
 async def create_poll(
-    session: AsyncSession, *, poll: PollDefinition, school_ids: Sequence[int], now: datetime
+    session: AsyncSession,
+    understander: Understander,
+    *,
+    poll: PollDefinition,
+    school_ids: Sequence[int],
+    now: datetime,
 ) -> Poll:
-    """Store a validated poll for the given schools."""
+    """Store a validated poll for the given schools, once the detector has read its wording."""
     if not school_ids:
         raise VoiceInputError("no_schools", "a poll needs at least one school")
+    await check_for_learners(understander, bilingual_texts(poll))
     return await repo.create_poll(
         session,
         definition=dump_definition(poll),
@@ -156,6 +191,7 @@ async def close_poll(
 
 async def post_you_said(
     session: AsyncSession,
+    understander: Understander,
     *,
     school_id: int,
     text_en: str,
@@ -164,7 +200,8 @@ async def post_you_said(
     theme: str | None,
     now: datetime,
 ) -> Announcement:
-    """Store a school's "you said, we did" post, linked to one of its polls or to a theme."""
+    """Store a school's "you said, we did" post, linked to one of its polls or to a theme, once
+    the detector has read both languages' text."""
     text_en, text_cy = text_en.strip(), text_cy.strip()
     if not text_en or not text_cy:
         raise VoiceInputError("post_languages", "a post needs its text in English and in Welsh")
@@ -172,6 +209,7 @@ async def post_you_said(
         raise VoiceInputError("post_long", f"a post's text is at most {MAX_POST} characters")
     if theme is not None and theme not in THEMES:
         raise VoiceInputError("bad_theme", f"unknown theme {theme!r}")
+    await check_for_learners(understander, [text_en, text_cy])
     if poll_id is not None:
         poll = await session.get(Poll, poll_id)
         if poll is None or school_id not in poll.school_ids:
@@ -196,9 +234,11 @@ def school_results(poll: Poll, school_id: int | None) -> dict[str, Any]:
 
 
 __all__ = [
+    "HeldForConcern",
     "ScheduleRequest",
     "VoiceInputError",
     "add_schedule",
+    "check_for_learners",
     "check_poll",
     "check_schedule",
     "close_poll",

@@ -9,10 +9,11 @@ by taking its file away), and a worker dropped mid-outage as a crash would.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,12 @@ from core.settings import Settings
 from core.vocabulary import Audience, OutboxPriority
 from llais.alerts import AlertDispatcher
 from llais.app import App, build_app, replayer
+from llais.cli import main
 from llais.commands.demo import seed_demo
 from llais.learner import LearnerService
 from llais.outbox import Delivery, Outbox
 from llais.replay import Replayer
-from llais.spool import Answered, Spool, SpoolRecord
+from llais.spool import Answered, Spool, SpoolRecord, record_id_of
 from storage.models import CheckinAnswer, SafeguardingAlert
 from storage.models.outbox import OutboxMessage
 from tests.conftest import SECRET, Clock, _truncate, run_in_thread
@@ -331,3 +333,101 @@ async def test_a_record_that_cannot_be_applied_is_set_aside_and_does_not_block_t
     assert flaky.tries == 2  # tried again once, since the database answered
     assert len(spool) == 0
     assert len(list((spool_dir / "failed").iterdir())) == 2  # kept for an operator
+
+
+# ----- ``llais spool``: what an operator does with records set aside --------------------------
+
+
+Operator = Callable[..., Awaitable[int]]
+
+
+@pytest.fixture
+def operator(
+    outage_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Operator:
+    """Run ``llais spool ...`` as an operator would, configured from the environment."""
+    monkeypatch.chdir(tmp_path)  # no .env file of the worktree's
+    monkeypatch.setenv("LLAIS_DATABASE_URL", outage_settings.database_url)
+    monkeypatch.setenv("LLAIS_SECRET_KEY", SECRET)
+    monkeypatch.setenv("LLAIS_NLU_MODEL_DIR", str(outage_settings.nlu_model_dir))
+    monkeypatch.setenv("LLAIS_SPOOL_DIR", str(outage_settings.spool_dir))
+
+    async def run(*argv: str) -> int:
+        return await asyncio.to_thread(main, ["spool", *argv])
+
+    return run
+
+
+async def set_aside_disclosure(worker: App, outage: Outage, spool: Spool) -> str:
+    """A disclosure kept in an outage, then set aside (as a bug once made its replay fail)."""
+    await link_dsl(worker, DSL)
+    played = await enrolled(worker)
+    await outage.cut()
+    await played.say(DISCLOSURE)
+    outage.restore()
+    [kept] = spool.files()
+    spool.set_aside(kept)
+    return record_id_of(kept)
+
+
+async def test_an_operator_lists_and_retries_a_set_aside_disclosure_and_it_is_alerted_once(
+    worker: App,
+    outage: Outage,
+    spool_dir: Path,
+    operator: Operator,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    spool = Spool(spool_dir)
+    record_id = await set_aside_disclosure(worker, outage, spool)
+    assert (len(spool), len(spool.failed_files())) == (0, 1)
+    capsys.readouterr()
+
+    assert await operator("list") == 0
+    listed = capsys.readouterr().out
+    [line] = [json.loads(row) for row in listed.splitlines() if row.startswith("{")]
+    assert line["id"] == record_id and line["where"] == "failed"
+    assert (line["channel"], line["kind"], line["readable"]) == ("telegram", "text", True)
+    assert 0 <= line["age_minutes"] < 5
+    assert "0 waiting to be applied, 1 set aside in failed/" in listed
+    assert "hits me" not in listed  # never the message
+
+    assert await operator("retry", "no-such-id") == 1
+    assert await count(worker, SafeguardingAlert) == 0
+    assert await operator("retry", record_id) == 0
+    assert "1 record(s) put back: 1 applied" in capsys.readouterr().out
+    assert (len(spool), len(spool.failed_files())) == (0, 0)
+    [alert] = await alerts(worker)
+    assert DISCLOSURE in alert.excerpt
+    # retrying everything again finds nothing and applies nothing twice
+    assert await operator("retry", "--all") == 0
+    assert "0 record(s) put back: 0 applied" in capsys.readouterr().out
+    assert await count(worker, SafeguardingAlert) == 1
+    assert "hits me" not in caplog.text
+
+
+async def test_an_operator_discards_a_set_aside_record_only_by_its_id_and_it_is_recorded(
+    worker: App,
+    outage: Outage,
+    spool_dir: Path,
+    operator: Operator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    spool = Spool(spool_dir)
+    record_id = await set_aside_disclosure(worker, outage, spool)
+    with pytest.raises(SystemExit):  # no id, no discard: argparse refuses
+        await operator("discard")
+    assert len(spool.failed_files()) == 1
+    assert await operator("discard", record_id) == 0
+    assert spool.failed_files() == []
+    [entry] = (spool_dir / "failed" / "discarded.jsonl").read_text().splitlines()
+    recorded = json.loads(entry)
+    assert recorded["id"] == record_id and recorded["kind"] == "text"
+    assert set(recorded) == {"id", "kept_at", "discarded_at", "channel", "kind"}  # no text
+    assert mode(spool_dir / "failed" / "discarded.jsonl") == 0o600
+    assert await operator("discard", record_id) == 1
+    capsys.readouterr()
+    assert await operator("list") == 0
+    assert "0 waiting to be applied, 0 set aside in failed/" in capsys.readouterr().out
+    assert await count(worker, SafeguardingAlert) == 0  # discarded: never applied

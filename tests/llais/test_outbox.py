@@ -21,30 +21,18 @@ from storage.models import OutboxMessage
 from storage.repo import outbox as repo
 from storage.repo import people
 from storage.repo.retention import purge_free_text
-from tests.support.botapi_double import BotApiDouble
+from tests.conftest import Clock
+from tests.support.botapi_double import BotApiDouble, botapi
+
+__all__ = ["botapi"]  # the Bot API double's fixture (tests.support)
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CHAT = 4242
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-async def double() -> AsyncIterator[BotApiDouble]:
-    async with BotApiDouble() as api:
-        yield api
-    assert api.unknown_calls == []
-
-
-@pytest.fixture
-async def bot(double: BotApiDouble) -> AsyncIterator[Bot]:
-    async with Bot(double.token, base_url=double.base_url) as real:
+async def bot(botapi: BotApiDouble) -> AsyncIterator[Bot]:
+    async with Bot(botapi.token, base_url=botapi.base_url) as real:
         yield real
 
 
@@ -83,7 +71,7 @@ async def _queue(
 
 
 async def test_a_message_is_queued_once_and_sent_in_the_persons_language(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     await _learner(sessions, "learner-cy", CHAT, Language.CY)
     for _ in range(2):  # the same cause twice queues one message
@@ -97,13 +85,13 @@ async def test_a_message_is_queued_once_and_sent_in_the_persons_language(
             buttons=[[{"key": "school.answer_button", "payload": "answer:1"}]],
         )
     outbox = Outbox(
-        sessions=sessions, senders={Channel.TELEGRAM: TelegramSender(bot)}, clock=Clock()
+        sessions=sessions, senders={Channel.TELEGRAM: TelegramSender(bot)}, clock=Clock(T0)
     )
     report = await outbox.deliver_due()
     again = await outbox.deliver_due()
 
     assert (report.sent, again.sent) == (1, 0)
-    [sent] = double.messages_to(CHAT)
+    [sent] = botapi.messages_to(CHAT)
     assert "Dere i ystafell 12 amser egwyl" in sent.text
     assert "arweinydd lles" in sent.text  # the role, rendered in Welsh when it left
     assert sent.buttons[0][0]["callback_data"] == "answer:1"
@@ -137,11 +125,11 @@ async def test_alerts_leave_before_replies_and_replies_before_campaigns(
 
 
 async def test_a_blocked_bot_is_given_up_on_and_a_passing_failure_is_retried_with_backoff(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     await _learner(sessions, "blocked", CHAT, Language.EN)
     await _learner(sessions, "flaky", CHAT + 1, Language.EN)
-    double.blocked.add(CHAT)
+    botapi.blocked.add(CHAT)
     await _queue(sessions, "to-blocked", "blocked", text="hello")
     await _queue(sessions, "to-flaky", "flaky", text="hello")
 
@@ -158,7 +146,7 @@ async def test_a_blocked_bot_is_given_up_on_and_a_passing_failure_is_retried_wit
                 raise ConnectionError("blip")
             await self.real.send(delivery)
 
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(sessions=sessions, senders={Channel.TELEGRAM: FlakyThenTelegram()}, clock=clock)
     first = await outbox.deliver_due()
     assert first.sent == 0 and first.retried == 1 and len(first.failed) == 1
@@ -174,8 +162,8 @@ async def test_a_blocked_bot_is_given_up_on_and_a_passing_failure_is_retried_wit
     assert (await outbox.deliver_due()).sent == 0  # not yet due
     clock.now = flaky.not_before
     assert (await outbox.deliver_due()).sent == 1
-    assert [m.text for m in double.messages_to(CHAT + 1)] == ["hello"]
-    assert double.messages_to(CHAT) == []
+    assert [m.text for m in botapi.messages_to(CHAT + 1)] == ["hello"]
+    assert botapi.messages_to(CHAT) == []
 
 
 async def test_two_workers_never_claim_the_same_message(
@@ -220,7 +208,7 @@ async def test_a_channel_nobody_sends_on_yet_keeps_its_messages_until_a_sender_i
         async def send(self, delivery: Delivery) -> None:
             self.got.append(delivery)
 
-    clock = Clock()
+    clock = Clock(T0)
     outbox = Outbox(sessions=sessions, senders={}, clock=clock)
     for _ in range(3):
         assert (await outbox.deliver_due()).sent == 0

@@ -198,7 +198,8 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
         clock=clock,
     )
     # quoting the learner, the DSL's words are a concern to the detector (high, on rules alone)
-    words = f'You wrote "{DISCLOSURE}". You\'re not in trouble: come to room 4 at break?'
+    quoted = f'You wrote "{DISCLOSURE}". You\'re not in trouble: come to room 4 at break?'
+    words = "You're not in trouble: come to room 4 at break?"
     async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
         await link_staff(staff_api, DSL, "DEMO-DSL")
         await enrol(learner_api, LEARNER)
@@ -208,7 +209,14 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
         await dispatcher.run_once()
         await turn(staff_api, DSL, staff_api.press(DSL, "✅ Acknowledge"), "Acknowledged at")
         await turn(staff_api, DSL, staff_api.press(DSL, "✍️ Message the learner"), "Type")
-        # the DSL's words name the concern: passed on, not taken as their own crisis
+        # the DSL's words name the concern: held and said why (a learner's screen can be seen),
+        # still at the question with Cancel, not taken as a crisis of their own
+        await turn(staff_api, DSL, staff_api.push_text(DSL, quoted), "Type your message")
+        held = staff_api.messages_to(DSL)
+        assert held[-2].text.startswith("I haven't sent this") and "(Abuse)" in held[-2].text
+        assert "Support for staff" in held[-2].text  # the words read as the writer's own, too
+        assert any("Cancel" in label for label in held[-1].button_labels)
+        assert (await outbox.deliver_due()).sent == 0
         await turn(staff_api, DSL, staff_api.push_text(DSL, words), "Sent through Llais")
         assert (await outbox.deliver_due()).sent == 1
         got = learner_api.messages_to(LEARNER)[-1].text

@@ -231,3 +231,40 @@ async def test_a_request_not_taken_in_two_school_days_is_re_sent_and_goes_to_the
         assert "already taken by a colleague" in late
         clock.now += timedelta(days=7)
         assert await loop.run() == 0  # taken: never re-sent again
+
+
+async def test_a_staff_members_own_disclosure_in_a_message_to_a_learner_is_held_in_their_language(
+    app: App, learner_api: BotApiDouble, staff_api: BotApiDouble, clock: Clock
+) -> None:
+    async with both_bots(app, learner_api, staff_api, clock) as loop:
+        await link_staff(staff_api, WELLBEING, "DEMO-WELLBEING", language="Cymraeg")
+        await enrol(learner_api, LEARNER)
+        await ask_to_talk(learner_api, LEARNER, name=None)
+        assert await loop.run() == 1
+        await turn(
+            staff_api,
+            WELLBEING,
+            staff_api.press(WELLBEING, "🙋 Fe wna i hyn"),
+            "Rydych chi wedi cymryd",
+        )
+        assert await loop.run() == 1  # the learner hears it was taken
+        before = len(learner_api.messages_to(LEARNER))
+        await turn(
+            staff_api, WELLBEING, staff_api.press(WELLBEING, "✍️ Ysgrifennu neges"), "Teipiwch"
+        )
+        # their own words, not the learner's: never sent, never an alert, support offered
+        await turn(
+            staff_api, WELLBEING, staff_api.push_text(WELLBEING, "Rydw i eisiau marw"), "Teipiwch"
+        )
+        held = staff_api.messages_to(WELLBEING)
+        assert held[-2].text.startswith("Dydw i ddim wedi anfon hwn at y dysgwr")
+        assert "(Hunanladdiad)" in held[-2].text
+        assert "Cymorth i staff, yn gyfrinachol:" in held[-2].text
+        assert "Canslo" in held[-1].button_labels
+        assert await loop.run() == 0
+        await turn(staff_api, WELLBEING, staff_api.press(WELLBEING, "Canslo"), "does dim")
+        assert await loop.run() == 0
+        assert len(learner_api.messages_to(LEARNER)) == before  # nothing reached the learner
+        assert [m for m in await _messages(app) if m.direction is MessageDirection.TO_LEARNER] == []
+    async with app.sessions() as session:
+        assert list(await session.scalars(select(SafeguardingAlert))) == []

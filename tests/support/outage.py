@@ -8,9 +8,11 @@ connection fails to open the file until the directory is put back.
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -75,3 +77,48 @@ def block_spool(spool_dir: Path) -> None:
 def mode(path: Path) -> int:
     """The permission bits of ``path``."""
     return path.stat().st_mode & 0o777
+
+
+class ThreadedOutage:
+    """An :class:`Outage` whose proxy runs on an event loop of its own, in a thread: for a
+    browser test, a plain ``def`` whose own loop does not run while it waits on the page (the
+    proxy must keep forwarding meanwhile). PostgreSQL only: the app under test runs on a live
+    server's loop, whose SQLite pool the folder move cannot empty."""
+
+    def __init__(self, outage: Outage, loop: asyncio.AbstractEventLoop) -> None:
+        self.url = outage.url
+        self._outage = outage
+        self._loop = loop
+
+    def cut(self) -> None:
+        """Make the database unreachable."""
+        asyncio.run_coroutine_threadsafe(self._outage.cut(), self._loop).result(10)
+
+    def restore(self) -> None:
+        """Make it reachable again."""
+
+        async def restore() -> None:
+            self._outage.restore()
+
+        asyncio.run_coroutine_threadsafe(restore(), self._loop).result(10)
+
+
+@contextmanager
+def outage_in_thread(database_url: str) -> Iterator[ThreadedOutage]:
+    """:func:`outage_for` on a loop in a thread of its own (see :class:`ThreadedOutage`)."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        raise ValueError("a threaded outage needs PostgreSQL (behind the proxy)")
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="outage-proxy", daemon=True)
+    thread.start()
+    context = outage_for(database_url)
+    try:
+        outage = asyncio.run_coroutine_threadsafe(context.__aenter__(), loop).result(10)
+        try:
+            yield ThreadedOutage(outage, loop)
+        finally:
+            asyncio.run_coroutine_threadsafe(context.__aexit__(None, None, None), loop).result(10)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

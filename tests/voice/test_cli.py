@@ -79,6 +79,20 @@ def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
         capsys, "yousaid", "post", "--school", "DEMO-Y8", "--en", "Only English", "--cy", " "
     )
     assert code == 1 and "English and in Welsh" in said
+    # text for learners passes the detector: a concern in it holds the post, and says why
+    code, _, said = run(
+        capsys, "yousaid", "post", "--school", "DEMO-Y8",
+        "--en", "A learner told us their brother has been cutting himself.",
+        "--cy", "Mae'r llyfrgell ar agor amser cinio nawr.",
+    )  # fmt: skip
+    assert code == 1 and "not saved: the safeguarding check reads a concern" in said
+    assert "(Self-harm)" in said and "cutting" not in said
+    (cli / "held.yml").write_text(
+        LIBRARY_POLL.replace("library", "library, where I want to kill myself", 1),
+        encoding="utf-8",
+    )
+    code, _, said = run(capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8")
+    assert code == 1 and "not saved" in said and "staff wellbeing support" in said
     code, lines, _ = run(capsys, "yousaid", "list")  # an officer: every school
     assert code == 0 and len(lines) == 1
     assert lines[0]["school"] == "Ysgol Llais Demo" and lines[0]["poll"] == poll_id

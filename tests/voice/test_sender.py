@@ -26,32 +26,20 @@ from storage.db import AsyncSession
 from storage.models import InvitationOptIn, OutboxMessage, Person
 from storage.repo import people
 from storage.repo import voice as repo
-from tests.support.botapi_double import BotApiDouble
+from tests.conftest import Clock
+from tests.support.botapi_double import BotApiDouble, botapi
+
+__all__ = ["botapi"]  # the Bot API double's fixture (tests.support)
 
 T0 = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
 FIRST_CHAT = 880000
 CAMPAIGN = "invite:1:2026-11-26"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-async def double() -> AsyncIterator[BotApiDouble]:
-    async with BotApiDouble() as api:
-        yield api
-    assert api.unknown_calls == []
-
-
-@pytest.fixture
-async def bot(double: BotApiDouble) -> AsyncIterator[Bot]:
+async def bot(botapi: BotApiDouble) -> AsyncIterator[Bot]:
     request = HTTPXRequest(connection_pool_size=16)
-    async with Bot(double.token, base_url=double.base_url, request=request) as real:
+    async with Bot(botapi.token, base_url=botapi.base_url, request=request) as real:
         yield real
 
 
@@ -97,28 +85,28 @@ def _sender(
     )
 
 
-def _per_chat(double: BotApiDouble) -> Counter[int]:
-    return Counter(m.chat_id for m in double.sent if m.chat_id >= FIRST_CHAT)
+def _per_chat(botapi: BotApiDouble) -> Counter[int]:
+    return Counter(m.chat_id for m in botapi.sent if m.chat_id >= FIRST_CHAT)
 
 
 async def test_429s_are_waited_out_and_every_learner_gets_the_message_once(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     refs = await _learners(sessions, 12)
-    double.limit_rate(per_second=5, retry_after=1)  # far below what the sender tries
-    report = await _sender(sessions, bot, Clock()).drain()
-    assert double.rate_limited > 0 and report.retried > 0
+    botapi.limit_rate(per_second=5, retry_after=1)  # far below what the sender tries
+    report = await _sender(sessions, bot, Clock(T0)).drain()
+    assert botapi.rate_limited > 0 and report.retried > 0
     assert report.sent == len(refs)
-    assert _per_chat(double) == Counter({FIRST_CHAT + i: 1 for i in range(len(refs))})
-    welsh = [m.text for m in double.sent if m.chat_id == FIRST_CHAT + 1]
+    assert _per_chat(botapi) == Counter({FIRST_CHAT + i: 1 for i in range(len(refs))})
+    welsh = [m.text for m in botapi.sent if m.chat_id == FIRST_CHAT + 1]
     assert "amser gwiriad" in welsh[0]
 
 
 async def test_a_restart_sends_what_a_dead_sender_held_once_and_nothing_twice(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     refs = await _learners(sessions, 6)
-    clock = Clock()
+    clock = Clock(T0)
     async with sessions() as session, session.begin():  # a sender claims two, then dies
         held = await repo.claim(session, now=clock.now, limit=2, lease=LEASE)
     assert len(held) == 2
@@ -128,18 +116,18 @@ async def test_a_restart_sends_what_a_dead_sender_held_once_and_nothing_twice(
     second = await _sender(sessions, bot, clock).drain()
     assert second.sent == 2
     assert await _sender(sessions, bot, clock).drain() == type(second)()  # nothing left
-    assert sorted(_per_chat(double).values()) == [1] * len(refs)
+    assert sorted(_per_chat(botapi).values()) == [1] * len(refs)
 
 
 async def test_a_blocked_bot_stops_the_learner_and_quiet_hours_hold_the_rest(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     refs = await _learners(sessions, 3)
-    double.blocked.add(FIRST_CHAT)
-    clock = Clock()
+    botapi.blocked.add(FIRST_CHAT)
+    clock = Clock(T0)
     clock.now = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # quiet hours: nothing leaves
     assert (await _sender(sessions, bot, clock).drain()).sent == 0
-    assert _per_chat(double) == Counter()
+    assert _per_chat(botapi) == Counter()
     clock.now = datetime(2026, 11, 27, 7, 31, tzinfo=UTC)
     report = await _sender(sessions, bot, clock).drain()
     assert report.sent == 2 and report.stopped == 1
@@ -150,7 +138,7 @@ async def test_a_blocked_bot_stops_the_learner_and_quiet_hours_hold_the_rest(
 
 
 async def test_alerts_and_replies_never_wait_behind_a_campaign(
-    sessions: async_sessionmaker[AsyncSession], double: BotApiDouble, bot: Bot
+    sessions: async_sessionmaker[AsyncSession], botapi: BotApiDouble, bot: Bot
 ) -> None:
     refs = await _learners(sessions, 40)
     async with sessions() as session, session.begin():
@@ -173,11 +161,11 @@ async def test_alerts_and_replies_never_wait_behind_a_campaign(
     )
     delivered = await outbox.deliver_due(limit=1)
     assert delivered.sent == 1
-    assert len(double.sent) == 1 and "no poll" in double.sent[0].text  # the reply, alone
+    assert len(botapi.sent) == 1 and "no poll" in botapi.sent[0].text  # the reply, alone
     async with sessions() as session:
         pending = await session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.priority == OutboxPriority.CAMPAIGN)
         )
     assert pending is not None  # the campaign is left to its own lane
-    report = await _sender(sessions, bot, Clock()).drain()
+    report = await _sender(sessions, bot, Clock(T0)).drain()
     assert report.sent == len(refs)

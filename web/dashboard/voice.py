@@ -20,8 +20,9 @@ from core.access import DashboardRole, View, may_see
 from core.vocabulary import Language
 from flows.polls import PollDefinition
 from llais.insight.service import names_of_schools
+from llais.signposter import STAFF_SIGNPOSTS
 from llais.voice import admin
-from llais.voice.admin import VoiceInputError
+from llais.voice.admin import HeldForConcern, VoiceInputError
 from llais.voice.render import results_lines
 from llais.voice.results import themer
 from llais.voice.windows import WEEKDAYS
@@ -95,6 +96,31 @@ async def _log(request: Request, account: Account, event: str, subject: str) -> 
         await accounts.log_event(
             session, event=event, now=request.app.state.clock(), account=account, subject=subject
         )
+
+
+def _why(request: Request, exc: VoiceInputError) -> str:
+    """What a page shows under a problem: the poll file's paths; for text held for a concern,
+    the categories the detector saw in the page's language (and, when the words read as the
+    writer's own, the staff wellbeing support)."""
+    if not isinstance(exc, HeldForConcern):
+        return exc.detail
+    language = page_language(request)
+    lines = [exc.screened.categories(language)]
+    if exc.screened.own:
+        signposter = llais_app(request).staff.signposter
+        at = request.app.state.clock()
+        lines.append(
+            signposter.support_text(
+                ["staff_wellbeing"], language, at, None, [], policy=STAFF_SIGNPOSTS
+            )
+        )
+    return "\n\n".join(line for line in lines if line)
+
+
+async def _held(request: Request, account: Account, exc: VoiceInputError, subject: str) -> None:
+    """Record that text for learners was held (the event, never the text)."""
+    if isinstance(exc, HeldForConcern):
+        await _log(request, account, "voice_text_held", subject)
 
 
 def _field(form: FormData, name: str) -> str:
@@ -303,7 +329,9 @@ async def create_poll_form(request: Request) -> Response:
         if not schools or not set(schools) <= known:
             raise VoiceInputError("no_schools", "a poll needs at least one school")
         async with app.sessions() as session, session.begin():
-            stored = await admin.create_poll(session, poll=poll, school_ids=schools, now=now)
+            stored = await admin.create_poll(
+                session, app.understander, poll=poll, school_ids=schools, now=now
+            )
             await accounts.log_event(
                 session,
                 event="voice_poll_created",
@@ -313,7 +341,9 @@ async def create_poll_form(request: Request) -> Response:
             )
     except VoiceInputError as exc:
         field = "poll-schools" if exc.key == "no_schools" else "poll-definition"
-        return await _polls(request, account, [(field, exc.key, exc.detail)], text[:MAX_POLL_FILE])
+        await _held(request, account, exc, "poll")
+        problems = [(field, exc.key, _why(request, exc))]
+        return await _polls(request, account, problems, text[:MAX_POLL_FILE])
     return RedirectResponse("/dashboard/voice/polls", status_code=303)
 
 
@@ -409,6 +439,7 @@ async def create_post(request: Request) -> Response:
         async with app.sessions() as session, session.begin():
             post = await admin.post_you_said(
                 session,
+                app.understander,
                 school_id=account.school_id,
                 text_en=given["en"],
                 text_cy=given["cy"],
@@ -424,7 +455,9 @@ async def create_post(request: Request) -> Response:
                 subject=f"yousaid:{post.id}",
             )
     except (VoiceInputError, ValueError) as exc:
-        key = exc.key if isinstance(exc, VoiceInputError) else "bad_theme"
-        field = "post-about" if key in {"bad_theme", "post_poll"} else "post-en"
-        return await _posts(request, account, [(field, key, "")], given)
+        if not isinstance(exc, VoiceInputError):
+            return await _posts(request, account, [("post-about", "bad_theme", "")], given)
+        field = "post-about" if exc.key in {"bad_theme", "post_poll"} else "post-en"
+        await _held(request, account, exc, "yousaid")
+        return await _posts(request, account, [(field, exc.key, _why(request, exc))], given)
     return RedirectResponse("/dashboard/voice/yousaid", status_code=303)

@@ -6,6 +6,7 @@ the page's language), and without its CSRF token. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import UTC, datetime
 
 import httpx
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from core.settings import Settings
 from storage.db import make_engine, make_sessionmaker
-from storage.models import DashboardEvent, InviteSchedule, Person, Poll, PollAnswer
+from storage.models import Announcement, DashboardEvent, InviteSchedule, Person, Poll, PollAnswer
 from tests.support.live_server import Serve
 from tests.web.dashboard.support import LEAD_SCHOOL, ROLES, csrf, seed, signed_in
 from web.app import create_web_app
@@ -324,3 +325,53 @@ def test_a_lead_posts_you_said_we_did_and_officers_read_every_schools(
         "/dashboard/voice/yousaid", data={"csrf": token, **POST, "about": "poll:999"}
     )
     assert answer.status_code == 400 and "That poll was not asked at your school" in answer.text
+
+
+def _held_events(url: str) -> list[DashboardEvent]:
+    return [e for e in _rows(url, DashboardEvent) if e.event == "voice_text_held"]
+
+
+def test_a_post_with_a_concern_in_it_is_held_and_said_why_in_the_pages_language(
+    base: str, settings: Settings
+) -> None:
+    about_a_learner = "A learner told us their brother has been cutting himself."
+    client = signed_in(base, "lead")
+    token = _form(client, "/dashboard/voice/yousaid")
+    answer = client.post(
+        "/dashboard/voice/yousaid", data={"csrf": token, "en": about_a_learner, "cy": POST["cy"]}
+    )
+    assert answer.status_code == 400
+    assert "Not saved: the safeguarding check reads something" in answer.text
+    assert "Self-harm" in answer.text
+    assert "Education Support" not in answer.text  # about someone else: no support offered
+    assert about_a_learner in answer.text  # kept in the box to be reworded
+
+    # the writer's own words, on a Welsh page: held, said in Welsh, with staff support
+    client = signed_in(base, "lead", **{"accept-language": "cy"})
+    token = _form(client, "/dashboard/voice/yousaid")
+    answer = client.post(
+        "/dashboard/voice/yousaid",
+        data={"csrf": token, "en": POST["en"], "cy": "Rydw i eisiau marw"},
+    )
+    assert answer.status_code == 400
+    said = html.unescape(answer.text)
+    assert "Heb ei gadw: mae'r gwiriad diogelu" in said
+    assert "Os yw'r geiriau hyn amdanoch chi" in said and "Hunanladdiad" in said
+    assert "Education Support" in said  # the staff wellbeing service, from the directory
+    assert _rows(settings.database_url, Announcement) == []  # neither stored, so neither sent
+    held = _held_events(settings.database_url)
+    assert [e.subject for e in held] == ["yousaid", "yousaid"]  # recorded, without the text
+
+
+def test_a_poll_with_a_concern_in_its_wording_is_held(base: str, settings: Settings) -> None:
+    worded = POLL.replace("A little", "Enough to make me want to kill myself")
+    for language, words in (("en", "Not saved"), ("cy", "Heb ei gadw")):
+        client = signed_in(base, "lead", **{"accept-language": language})
+        token = _form(client, "/dashboard/voice/polls")
+        answer = client.post("/dashboard/voice/polls", data={"csrf": token, "definition": worded})
+        assert answer.status_code == 400 and words in answer.text, answer.text[-2000:]
+    assert _rows(settings.database_url, Poll) == []
+    assert len(_held_events(settings.database_url)) == 2
+    # the same poll in ordinary words is stored (the check holds concerns, not polls)
+    assert _create_poll(signed_in(base, "lead")).status_code == 303
+    assert len(_rows(settings.database_url, Poll)) == 1
