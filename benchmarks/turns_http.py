@@ -97,6 +97,7 @@ app.run_webhook(listen="127.0.0.1", port=int(port), url_path="echo", secret_toke
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 Meter = Callable[[], Awaitable[dict[str, float]]]  # CPU seconds so far, by role
+CONNECTIONS = "connections"  # a meter's count of database connections opened so far
 
 
 def process_cpu(pid: int) -> float:
@@ -122,6 +123,7 @@ class Result:
     seconds: float
     latencies: list[float]
     cpu: dict[str, float]  # CPU seconds of the timed turns, by role ("bot", "harness", ...)
+    connections: float | None = None  # database connections opened during the timed turns
 
     def cpu_ms(self, role: str) -> float | None:
         """CPU milliseconds per turn of ``role``, or None when not measured."""
@@ -150,6 +152,9 @@ class Result:
             "p99_ms": round(self.percentile(99), 1),
             "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1),
             **{f"cpu_ms_per_turn_{role}": round(self.cpu_ms(role) or 0, 2) for role in self.cpu},
+            **(
+                {} if self.connections is None else {"db_connections_opened": int(self.connections)}
+            ),
         }
 
 
@@ -178,7 +183,8 @@ async def drive(api: BotApiDouble, users: list[int], turns: int, name: str, mete
     seconds = time.perf_counter() - started
     after = await meter()
     cpu = {role: after[role] - before.get(role, 0.0) for role in after}
-    return Result(name, len(latencies), seconds, latencies, cpu)
+    connections = cpu.pop(CONNECTIONS, None)
+    return Result(name, len(latencies), seconds, latencies, cpu, connections)
 
 
 async def echo_bot(learners: list[int], turns: int) -> Result:
@@ -229,18 +235,22 @@ async def enrol(url: str, users: list[int]) -> None:
         await engine.dispose()
 
 
-async def backend_pids(server: str, database: str) -> list[int]:
+async def backends(server: str, database: str) -> tuple[list[int], int]:
     """The PostgreSQL backends connected to ``database`` now (none when the server is not on
-    this machine: its pids would mean nothing here)."""
-    if make_url(server).host not in LOCAL_HOSTS:
-        return []
+    this machine: its pids would mean nothing here), and how many sessions it has had."""
     engine = make_engine(server)
     try:
         async with engine.connect() as conn:
+            opened = await conn.scalar(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = :name"),
+                {"name": database},
+            )
+            if make_url(server).host not in LOCAL_HOSTS:
+                return [], int(opened or 0)
             found = await conn.scalars(
                 text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": database}
             )
-            return [int(pid) for pid in found]
+            return [int(pid) for pid in found], int(opened or 0)
     finally:
         await engine.dispose()
 
@@ -289,9 +299,10 @@ async def llais_workers(
                     workers = [w.process.pid for w in cluster.workers if w.process is not None]
                     cpu = {"bot": sum(process_cpu(pid) for pid in workers)}
                     cpu["harness"] = harness_cpu()
+                    pids, cpu[CONNECTIONS] = await backends(server, name)
                     if local:
-                        # a backend started during the timed turns counts from its start (0)
-                        pids = await backend_pids(server, name)
+                        # a backend started during the timed turns counts from its start (0);
+                        # one that started and ended between two readings is not counted
                         now = {pid: process_cpu(pid) for pid in pids}
                         first = not seen
                         for pid, spent in now.items():
@@ -332,14 +343,15 @@ async def main() -> int:
             print(json.dumps({"learners": count, **result.row(), "load": load}), flush=True)
     print(
         f"\n{'learners':>8} {'setup':<26} {'turns/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'CPU ms/turn: bot':>16} {'harness':>8} {'postgres':>8}"
+        f" {'CPU ms/turn: bot':>16} {'harness':>8} {'postgres':>8} {'db conns':>8}"
     )
     for count, rows in results.items():
         for r in rows:
             print(
                 f"{count:>8} {r.name:<26} {r.per_second:>8.1f} {r.percentile(50):>8.1f} "
                 f"{r.percentile(95):>8.1f} {r.percentile(99):>8.1f} {_ms(r, 'bot'):>16} "
-                f"{_ms(r, 'harness'):>8} {_ms(r, 'postgres'):>8}"
+                f"{_ms(r, 'harness'):>8} {_ms(r, 'postgres'):>8} "
+                f"{'-' if r.connections is None else int(r.connections):>8}"
             )
     print()
     for count, rows in results.items():
