@@ -50,6 +50,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -124,6 +125,7 @@ class Result:
     latencies: list[float]
     cpu: dict[str, float]  # CPU seconds of the timed turns, by role ("bot", "harness", ...)
     connections: float | None = None  # database connections opened during the timed turns
+    errors: int = 0  # failed updates the bot logged (an apology then stands in for a reply)
 
     def cpu_ms(self, role: str) -> float | None:
         """CPU milliseconds per turn of ``role``, or None when not measured."""
@@ -155,6 +157,7 @@ class Result:
             **(
                 {} if self.connections is None else {"db_connections_opened": int(self.connections)}
             ),
+            "errors": self.errors,
         }
 
 
@@ -187,7 +190,25 @@ async def drive(api: BotApiDouble, users: list[int], turns: int, name: str, mete
     return Result(name, len(latencies), seconds, latencies, cpu, connections)
 
 
+def logged_errors(text: str) -> int:
+    """Failed updates in a bot's log: our workers' JSON errors, or PTB's tracebacks."""
+    return text.count('"level": "ERROR"') + text.count("Traceback (most recent call last)")
+
+
+def errors_in(folder: Path) -> int:
+    """Failed updates in every worker's log."""
+    return sum(logged_errors(log.read_text(errors="replace")) for log in folder.glob("*.log"))
+
+
 async def echo_bot(learners: list[int], turns: int) -> Result:
+    with tempfile.TemporaryFile() as log:
+        result = await _echo_bot(learners, turns, log)
+        log.seek(0)
+        result.errors = logged_errors(log.read().decode(errors="replace"))
+        return result
+
+
+async def _echo_bot(learners: list[int], turns: int, log: Any) -> Result:
     async with BotApiDouble() as api:
         port = free_port()
         process = await asyncio.create_subprocess_exec(
@@ -199,7 +220,7 @@ async def echo_bot(learners: list[int], turns: int) -> Result:
             str(port),
             WEBHOOK_SECRET,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=log,
         )
         try:
             await api.wait_until(lambda: bool(api.webhook_url), timeout=60)
@@ -310,7 +331,9 @@ async def llais_workers(
                         cpu["postgres"] = sum(now[pid] - seen[pid] for pid in now)
                     return cpu
 
-                return await drive(api, learners, turns, label, meter)
+                result = await drive(api, learners, turns, label, meter)
+                result.errors = errors_in(Path(logs))
+                return result
     finally:
         await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
