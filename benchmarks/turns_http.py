@@ -7,7 +7,7 @@ python-telegram-bot echo bot (PTB's own webhook server, one handler that echoes 
 framework's limit. For each number N in ``--learners``, N concurrent learners (enrolled
 beforehand) each send ``--turns`` free-text messages one after another, each waiting for its
 reply; we report turns per second and p50/p95/p99 from update to reply, for every setup at
-every N.
+every N, and the CPU each process spent per turn (see below).
 
 Run: .venv/bin/python benchmarks/turns_http.py [--learners 4 10 40] [--turns 10] [--workers 1 3]
 Needs a PostgreSQL server at LLAIS_TEST_DATABASE_URL (a database of its own is created and
@@ -23,6 +23,14 @@ workers >= 1.4x one worker. How they are judged here:
   2-core machine, so at N = 40 latency only restates throughput. Ten learners typing at once is
   a busy school lunchtime for one worker; p95 is printed for every N all the same, and a verdict
   for each, so nothing rests on the choice.
+
+CPU per turn: on a shared 2-core machine turns per second move with whatever else runs, while the
+CPU a process spends on a turn hardly does. So for every setup we also read, before and after the
+timed turns (the warm-up excluded), the user + system time of the bot's process(es) from
+``/proc/<pid>/stat``, of this process (the Bot API double, the learners and, for Llais, the
+balancing web proxy: the harness), and of the PostgreSQL backends serving the benchmark's database
+(when the server is on this machine), and divide each by the turns. On two cores shared by all
+of them the throughput ratio is roughly the ratio of the total CPU per turn.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -41,6 +50,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -85,12 +95,46 @@ app.run_webhook(listen="127.0.0.1", port=int(port), url_path="echo", secret_toke
 """
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+Meter = Callable[[], Awaitable[dict[str, float]]]  # CPU seconds so far, by role
+CONNECTIONS = "connections"  # a meter's count of database connections opened so far
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds process ``pid`` has used so far (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": fields 3 onwards
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
+
+
+def harness_cpu() -> float:
+    """CPU seconds of this process: the double, the learners, the web proxy."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class Result:
     name: str
     turns: int
     seconds: float
     latencies: list[float]
+    cpu: dict[str, float]  # CPU seconds of the timed turns, by role ("bot", "harness", ...)
+    connections: float | None = None  # database connections opened during the timed turns
+    errors: int = 0  # failed updates the bot logged (an apology then stands in for a reply)
+
+    def cpu_ms(self, role: str) -> float | None:
+        """CPU milliseconds per turn of ``role``, or None when not measured."""
+        spent = self.cpu.get(role)
+        return None if spent is None else spent / self.turns * 1000
+
+    def cpu_total(self) -> float:
+        """CPU milliseconds per turn of every process measured."""
+        return sum(self.cpu.values()) / self.turns * 1000
 
     @property
     def per_second(self) -> float:
@@ -109,6 +153,11 @@ class Result:
             "p95_ms": round(self.percentile(95), 1),
             "p99_ms": round(self.percentile(99), 1),
             "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1),
+            **{f"cpu_ms_per_turn_{role}": round(self.cpu_ms(role) or 0, 2) for role in self.cpu},
+            **(
+                {} if self.connections is None else {"db_connections_opened": int(self.connections)}
+            ),
+            "errors": self.errors,
         }
 
 
@@ -116,8 +165,9 @@ def _answered(api: BotApiDouble, user: int, before: int) -> bool:
     return len(api.messages_to(user)) > before
 
 
-async def drive(api: BotApiDouble, users: list[int], turns: int, name: str) -> Result:
-    """Every learner sends ``turns`` messages in turn; time each from push to reply."""
+async def drive(api: BotApiDouble, users: list[int], turns: int, name: str, meter: Meter) -> Result:
+    """Every learner sends ``turns`` messages in turn; time each from push to reply, and meter
+    the CPU spent on them."""
     latencies: list[float] = []
 
     async def learner(user: int, count: int, record: bool) -> None:
@@ -130,12 +180,35 @@ async def drive(api: BotApiDouble, users: list[int], turns: int, name: str) -> R
                 latencies.append(time.perf_counter() - started)
 
     await asyncio.gather(*(learner(u, 2, record=False) for u in users))  # warm-up
+    before = await meter()
     started = time.perf_counter()
     await asyncio.gather(*(learner(u, turns, record=True) for u in users))
-    return Result(name, len(latencies), time.perf_counter() - started, latencies)
+    seconds = time.perf_counter() - started
+    after = await meter()
+    cpu = {role: after[role] - before.get(role, 0.0) for role in after}
+    connections = cpu.pop(CONNECTIONS, None)
+    return Result(name, len(latencies), seconds, latencies, cpu, connections)
+
+
+def logged_errors(text: str) -> int:
+    """Failed updates in a bot's log: our workers' JSON errors, or PTB's tracebacks."""
+    return text.count('"level": "ERROR"') + text.count("Traceback (most recent call last)")
+
+
+def errors_in(folder: Path) -> int:
+    """Failed updates in every worker's log."""
+    return sum(logged_errors(log.read_text(errors="replace")) for log in folder.glob("*.log"))
 
 
 async def echo_bot(learners: list[int], turns: int) -> Result:
+    with tempfile.TemporaryFile() as log:
+        result = await _echo_bot(learners, turns, log)
+        log.seek(0)
+        result.errors = logged_errors(log.read().decode(errors="replace"))
+        return result
+
+
+async def _echo_bot(learners: list[int], turns: int, log: Any) -> Result:
     async with BotApiDouble() as api:
         port = free_port()
         process = await asyncio.create_subprocess_exec(
@@ -147,11 +220,15 @@ async def echo_bot(learners: list[int], turns: int) -> Result:
             str(port),
             WEBHOOK_SECRET,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=log,
         )
         try:
             await api.wait_until(lambda: bool(api.webhook_url), timeout=60)
-            return await drive(api, learners, turns, "PTB echo bot (1 process)")
+
+            async def meter() -> dict[str, float]:
+                return {"bot": process_cpu(process.pid), "harness": harness_cpu()}
+
+            return await drive(api, learners, turns, "PTB echo bot (1 process)", meter)
         finally:
             process.terminate()
             await process.wait()
@@ -175,6 +252,26 @@ async def enrol(url: str, users: list[int]) -> None:
                 )
                 for user in users
             )
+    finally:
+        await engine.dispose()
+
+
+async def backends(server: str, database: str) -> tuple[list[int], int]:
+    """The PostgreSQL backends connected to ``database`` now (none when the server is not on
+    this machine: its pids would mean nothing here), and how many sessions it has had."""
+    engine = make_engine(server)
+    try:
+        async with engine.connect() as conn:
+            opened = await conn.scalar(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = :name"),
+                {"name": database},
+            )
+            if make_url(server).host not in LOCAL_HOSTS:
+                return [], int(opened or 0)
+            found = await conn.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": database}
+            )
+            return [int(pid) for pid in found], int(opened or 0)
     finally:
         await engine.dispose()
 
@@ -213,10 +310,30 @@ async def llais_workers(
                     size=size,
                     db_via_proxy=False,
                     alert_poll_seconds=10,
-                ),
+                ) as cluster,
             ):
                 label = f"Llais, {size} worker{'s' if size > 1 else ''}"
-                return await drive(api, learners, turns, label)
+                local = make_url(server).host in LOCAL_HOSTS
+                seen: dict[int, float] = {}  # backend pid -> CPU when first seen
+
+                async def meter() -> dict[str, float]:
+                    workers = [w.process.pid for w in cluster.workers if w.process is not None]
+                    cpu = {"bot": sum(process_cpu(pid) for pid in workers)}
+                    cpu["harness"] = harness_cpu()
+                    pids, cpu[CONNECTIONS] = await backends(server, name)
+                    if local:
+                        # a backend started during the timed turns counts from its start (0);
+                        # one that started and ended between two readings is not counted
+                        now = {pid: process_cpu(pid) for pid in pids}
+                        first = not seen
+                        for pid, spent in now.items():
+                            seen.setdefault(pid, spent if first else 0.0)
+                        cpu["postgres"] = sum(now[pid] - seen[pid] for pid in now)
+                    return cpu
+
+                result = await drive(api, learners, turns, label, meter)
+                result.errors = errors_in(Path(logs))
+                return result
     finally:
         await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -245,15 +362,19 @@ async def main() -> int:
         for run in runs:
             result = await run()
             results.setdefault(count, []).append(result)
-            print(json.dumps({"learners": count, **result.row()}), flush=True)
+            load = round(os.getloadavg()[0], 1)
+            print(json.dumps({"learners": count, **result.row(), "load": load}), flush=True)
     print(
         f"\n{'learners':>8} {'setup':<26} {'turns/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+        f" {'CPU ms/turn: bot':>16} {'harness':>8} {'postgres':>8} {'db conns':>8}"
     )
     for count, rows in results.items():
         for r in rows:
             print(
                 f"{count:>8} {r.name:<26} {r.per_second:>8.1f} {r.percentile(50):>8.1f} "
-                f"{r.percentile(95):>8.1f} {r.percentile(99):>8.1f}"
+                f"{r.percentile(95):>8.1f} {r.percentile(99):>8.1f} {_ms(r, 'bot'):>16} "
+                f"{_ms(r, 'harness'):>8} {_ms(r, 'postgres'):>8} "
+                f"{'-' if r.connections is None else int(r.connections):>8}"
             )
     print()
     for count, rows in results.items():
@@ -264,6 +385,9 @@ async def main() -> int:
         if one is not None:
             p95 = one.percentile(95)
             line += f" one worker / echo {one.per_second / echo:.2f}x (target >= 0.5x);"
+            bot_cpu = (one.cpu_ms("bot") or 0) / (rows[0].cpu_ms("bot") or 1)
+            total = one.cpu_total() / (rows[0].cpu_total() or 1)
+            line += f" CPU per turn, worker / echo {bot_cpu:.2f}x (all processes {total:.2f}x);"
             line += f" one worker p95 {p95:.0f} ms ({'<' if p95 < 250 else 'not <'} 250 ms)"
             if three is not None:
                 line += f"; three / one {three.per_second / one.per_second:.2f}x (target >= 1.4x)"
@@ -276,6 +400,11 @@ async def main() -> int:
         f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end; {HOST}"
     )
     return 0
+
+
+def _ms(result: Result, role: str) -> str:
+    spent = result.cpu_ms(role)
+    return "-" if spent is None else f"{spent:.2f}"
 
 
 if __name__ == "__main__":

@@ -17,12 +17,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from storage.db import AsyncSession, takes_row_locks
 from storage.models import Checkin, ConversationStateRow, Person, Poll, ReplyAddress
 
 TURN_LOCK_CLASS = 7_211  # first key of the two-key advisory lock: "a person's turn"
+
+# Built once: the statements are the same every turn, only the person's reference and channel
+# differ (building them afresh took a good share of a turn's SQLAlchemy time).
+_LOCK = text("SELECT pg_advisory_xact_lock(:kind, hashtext(:ref))")
+_CHECKINS = (
+    select(func.count()).where(Checkin.person_ref == Person.ref).correlate(Person).scalar_subquery()
+)
+_NEWEST_POLL = select(func.coalesce(func.max(Poll.id), 0))
+_OPEN = (
+    select(Person, ConversationStateRow, ReplyAddress, _CHECKINS, _NEWEST_POLL.scalar_subquery())
+    .outerjoin(ConversationStateRow, ConversationStateRow.person_ref == Person.ref)
+    .outerjoin(
+        ReplyAddress,
+        (ReplyAddress.person_ref == Person.ref) & (ReplyAddress.channel == bindparam("channel")),
+    )
+    .where(Person.ref == bindparam("ref"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,34 +58,14 @@ class OpenedTurn:
 async def lock_turn(session: AsyncSession, *, ref: str) -> None:
     """Wait until no other transaction holds this person's turn, then hold it until commit."""
     if takes_row_locks(session):
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, hashtext(:ref))"),
-            {"kind": TURN_LOCK_CLASS, "ref": ref},
-        )
+        await session.execute(_LOCK, {"kind": TURN_LOCK_CLASS, "ref": ref})
 
 
 async def open_turn(session: AsyncSession, *, ref: str, channel: str) -> OpenedTurn:
     """Lock the person's turn and read the person, their state, their reply address on
     ``channel``, their check-in count and the newest poll's id in one query."""
     await lock_turn(session, ref=ref)
-    checkins = (
-        select(func.count())
-        .where(Checkin.person_ref == Person.ref)
-        .correlate(Person)
-        .scalar_subquery()
-    )
-    newest_poll = select(func.coalesce(func.max(Poll.id), 0)).scalar_subquery()
-    row = (
-        await session.execute(
-            select(Person, ConversationStateRow, ReplyAddress, checkins, newest_poll)
-            .outerjoin(ConversationStateRow, ConversationStateRow.person_ref == Person.ref)
-            .outerjoin(
-                ReplyAddress,
-                (ReplyAddress.person_ref == Person.ref) & (ReplyAddress.channel == channel),
-            )
-            .where(Person.ref == ref)
-        )
-    ).first()
+    row = (await session.execute(_OPEN, {"ref": ref, "channel": channel})).first()
     if row is None:
         return OpenedTurn(None, None, 0, newest_poll=await _newest_poll(session))
     person, state, address, count, newest = row
@@ -84,4 +81,4 @@ async def open_turn(session: AsyncSession, *, ref: str, channel: str) -> OpenedT
 
 async def _newest_poll(session: AsyncSession) -> int:
     """The highest poll id, for a person not stored yet (their first message)."""
-    return int(await session.scalar(select(func.coalesce(func.max(Poll.id), 0))) or 0)
+    return int(await session.scalar(_NEWEST_POLL) or 0)

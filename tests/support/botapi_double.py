@@ -177,6 +177,9 @@ class BotApiDouble:
         self.calls: list[ApiCall] = []
         self.unknown_calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
+        # the same messages by chat: a test waiting on one chat's replies looks only at those
+        # (with many chats waiting at once, scanning every message on every request adds up)
+        self._sent_to: dict[int, list[SentMessage]] = {}
         self.callback_answers: list[JsonDict] = []
         self.blocked: set[int] = set()  # chats whose user blocked the bot: sends get 403
         self.webhook_url = ""
@@ -422,6 +425,7 @@ class BotApiDouble:
         self._check_rate(chat_id)
         message = SentMessage(chat_id, next(self._message_ids), text, markup)
         self.sent.append(message)
+        self._sent_to.setdefault(chat_id, []).append(message)
         return self._message_json(message)
 
     async def _edit_message_text(self, params: JsonDict) -> JsonDict:
@@ -680,7 +684,7 @@ class BotApiDouble:
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         """Every message sent to ``chat_id``, oldest first."""
-        return [m for m in self.sent if m.chat_id == chat_id]
+        return list(self._sent_to.get(chat_id, ()))
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every call of ``method``, oldest first."""
