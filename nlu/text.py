@@ -23,7 +23,7 @@ def normalise(text: str) -> str:
 
 def letter_count(text: str) -> int:
     """Count alphabetic characters (how much language evidence a message carries)."""
-    return sum(1 for ch in text if ch.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 WORD_CACHE_SIZE: Final = 50_000  # words whose n-grams and ids a cache keeps
