@@ -109,9 +109,22 @@ class IntentClassifier:
                 ids.append(known)
         return grams, ids
 
+    def encode_ids(self, cleaned: str) -> list[list[int]]:
+        """Return only the vocabulary ids of ``encode`` (what ``rank_ids`` needs)."""
+        ids: list[list[int]] = []
+        for analyzer, vocabulary, cache in zip(
+            self._analyzers, self._vocabularies, self._word_caches, strict=True
+        ):
+            if cache is None:
+                get = vocabulary.get
+                ids.append([i for g in analyzer(cleaned) if (i := get(g)) is not None])
+            else:
+                ids.append(cache.ids(cleaned))
+        return ids
+
     def process(self, text: str) -> list[tuple[str, float]]:
         """Return (intent, probability) for every intent, best first; [] if nothing is known."""
-        return self.rank_ids(self.encode(normalise(text))[1])
+        return self.rank_ids(self.encode_ids(normalise(text)))
 
     def rank(self, grams: Sequence[list[str]]) -> list[tuple[str, float]]:
         """Rank intents for the n-grams from ``analyse``."""

@@ -66,7 +66,7 @@ class LanguageIdentifier:
     def _known_ids(self, cleaned: str) -> set[int]:
         """The ids of the known n-grams of ``cleaned``, added in the analyzer's order (so the
         set sums in the same order as from the whole text's n-grams)."""
-        return set(self._words.encode(cleaned)[1])
+        return set(self._words.ids(cleaned))
 
     def identify(
         self,

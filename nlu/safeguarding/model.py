@@ -181,9 +181,9 @@ class RiskModel:
         """
         window, scored = self.worst_window(norm)
         t = self.thresholds
-        category = scored.category
-        cue = f"model:{category}"
-        if scored.concern >= t.concern:
+        concern = scored.concern
+        if concern >= t.concern:
+            category = scored.category
             level = RiskLevel.MEDIUM
             if scored.serious >= t.high:
                 level = RiskLevel.HIGH
@@ -191,10 +191,10 @@ class RiskModel:
                 if (urgent and critical >= t.critical_with_cue) or critical >= t.critical_alone:
                     level = RiskLevel.CRITICAL
             found = self._spans(norm, window) if spans else ()
-            return RiskAssessment(level, (category,), (cue,), spans=found)
-        if scored.concern >= t.check:
-            return RiskAssessment(RiskLevel.LOW, (), (), check=category)
-        if scored.concern + scored.categories.get("low", 0.0) >= t.low:
+            return RiskAssessment(level, (category,), (f"model:{category}",), spans=found)
+        if concern >= t.check:
+            return RiskAssessment(RiskLevel.LOW, (), (), check=scored.category)
+        if concern + scored.categories.get("low", 0.0) >= t.low:
             return RiskAssessment(RiskLevel.LOW, (), ("model:distress",))
         return NONE_ASSESSMENT
 

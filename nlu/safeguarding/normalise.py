@@ -179,12 +179,13 @@ def normalise(text: str) -> str:
     if _DELEET_CHARS.search(text):
         text = _TOKEN.sub(lambda m: _deleet_token(m.group(0)), text)
     text = _join_spaced(text)
-    text = _WELSH_CLITIC.sub(_clitic, text)
-    text = text.replace("'", "")
+    if "'" in text:  # each pass below is skipped when what it needs is absent
+        text = _WELSH_CLITIC.sub(_clitic, text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)
     # Run-together phrases ("iwanttodie") are split before squeezing joins their letters.
     text = " ".join(_segment(w) if len(w) >= 8 else w for w in text.split())
-    text = _NOOSE.sub("ligature", text)
+    if "noo" in text:
+        text = _NOOSE.sub("ligature", text)
     text = _SQUEEZE_TEXT.sub(r"\1", text)
     words = [_TOKEN_MAP.get(w, w) for w in text.split()]
     return " ".join(words)
