@@ -84,7 +84,7 @@ class BuiltinBackend:
     def parse_sync(self, text: str, language_hint: Language | None = None) -> NluResult:
         """Understand ``text`` synchronously (for the CLI and benchmarks)."""
         cleaned = normalise(text)
-        _grams, ids = self.classifier.encode(cleaned)
+        ids = self.classifier.encode_ids(cleaned)
         language = self.language_identifier.identify(text, language_hint, cleaned=cleaned)
         ranking = self.classifier.rank_ids(ids)
         if not ranking:  # nothing the model knows: empty, emoji only, another script

@@ -60,13 +60,13 @@ class LanguageIdentifier:
             ids = {i for g in grams if (i := get(g)) is not None}
         else:
             ids = self._known_ids(normalise(text) if cleaned is None else cleaned)
-        score = self._bias + float(self._weights[list(ids)].sum()) if ids else 0.0
+        score = self._bias + float(np.add.reduce(self._weights.take(list(ids)))) if ids else 0.0
         return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
 
     def _known_ids(self, cleaned: str) -> set[int]:
         """The ids of the known n-grams of ``cleaned``, added in the analyzer's order (so the
         set sums in the same order as from the whole text's n-grams)."""
-        return set(self._words.encode(cleaned)[1])
+        return set(self._words.ids(cleaned))
 
     def identify(
         self,

@@ -17,13 +17,16 @@ def normalise(text: str) -> str:
     """Return ``text`` lower-cased, NFKD-folded without accents (ŵ→w), apostrophes unified."""
     text = text[:MAX_CHARS].translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():  # no combining marks to drop
+        folded = decomposed
+    else:
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", folded).strip()
 
 
 def letter_count(text: str) -> int:
     """Count alphabetic characters (how much language evidence a message carries)."""
-    return sum(1 for ch in text if ch.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 WORD_CACHE_SIZE: Final = 50_000  # words whose n-grams and ids a cache keeps
@@ -44,13 +47,24 @@ class WordNgramCache:
         ids: list[int] = []
         words = self._words
         for word in cleaned.split():
-            found = words.get(word)
-            if found is None:
-                if len(words) >= WORD_CACHE_SIZE:
-                    words.clear()
-                block = self._analyzer(word)
-                get = self._vocabulary.get
-                found = words[word] = (block, [i for g in block if (i := get(g)) is not None])
+            found = words.get(word) or self._add(word)
             grams += found[0]
             ids += found[1]
         return grams, ids
+
+    def ids(self, cleaned: str) -> list[int]:
+        """The ids of the known n-grams of ``cleaned``, as ``encode`` gives them."""
+        ids: list[int] = []
+        words = self._words
+        for word in cleaned.split():
+            ids += (words.get(word) or self._add(word))[1]
+        return ids
+
+    def _add(self, word: str) -> tuple[list[str], list[int]]:
+        words = self._words
+        if len(words) >= WORD_CACHE_SIZE:
+            words.clear()
+        block = self._analyzer(word)
+        get = self._vocabulary.get
+        found = words[word] = (block, [i for g in block if (i := get(g)) is not None])
+        return found

@@ -83,7 +83,7 @@ class SafeguardingDetector:
             model = self._model.assess(norm, urgent=is_urgent(hits), spans=not located)
             result = result.raised_with(model)
         if result.level < RiskLevel.MEDIUM:
-            return replace(result, spans=())
+            return replace(result, spans=()) if result.spans else result
         mapping = offset_map(text, norm)
         spans = []
         for span in result.spans:

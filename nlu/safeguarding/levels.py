@@ -37,6 +37,8 @@ class RiskAssessment:
 
         A check question is kept only while the combined level is below a concern.
         """
+        if self._is_bare() and other._is_bare():  # the common case: nothing found by either
+            return self if self.level >= other.level else other
         level = max(self.level, other.level)
         return RiskAssessment(
             level=level,
@@ -46,6 +48,11 @@ class RiskAssessment:
             spans=tuple(dict.fromkeys(self.spans + other.spans)),
             check=None if level >= RiskLevel.MEDIUM else (self.check or other.check),
         )
+
+    def _is_bare(self) -> bool:
+        """A level and nothing else (combining two of these keeps the higher unchanged)."""
+        bare = not (self.categories or self.cues or self.spans or self.about_other)
+        return bare and self.check is None
 
     @property
     def is_concern(self) -> bool:

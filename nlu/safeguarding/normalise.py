@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Cyrillic and Greek look-alikes (after casefolding), plus a few Latin oddities.
 _HOMOGLYPHS = {
@@ -37,6 +38,8 @@ _TRANSLATE.update(dict.fromkeys(_INVISIBLE))
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "€": "e"})  # fmt: skip
 _LEET_CHARS = re.compile(r"[013457@$!|€]")
+# A token without these is returned unchanged by ``_deleet_token``, so a text without them is too.
+_DELEET_CHARS = re.compile(r"[013457@$!|€*]")
 _HAS_LETTER = re.compile(r"[a-z]")
 _NUMBER_UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|am|pm|mg|g|kg|ml|s|k|p|m|h|x|yo|yrs?|mins?|hrs?|lbs?)?"
@@ -115,6 +118,7 @@ _SEGMENT_LONGEST = 40
 _SEGMENT_VOCAB = frozenset(_SEGMENT_WORDS) | frozenset(squeeze(w) for w in _SEGMENT_WORDS)
 
 
+@lru_cache(maxsize=65_536)  # a pure function of the word; learners reuse their long words
 def _segment(word: str, shortest: int = 6) -> str:
     if not shortest <= len(word) <= _SEGMENT_LONGEST or word in _SEGMENT_VOCAB:
         return word
@@ -172,14 +176,16 @@ def normalise(text: str) -> str:
     if not isinstance(text, str):
         text = str(text)
     text = text.casefold() if text.isascii() else _unicode_fold(text)
-    text = _TOKEN.sub(lambda m: _deleet_token(m.group(0)), text)
+    if _DELEET_CHARS.search(text):
+        text = _TOKEN.sub(lambda m: _deleet_token(m.group(0)), text)
     text = _join_spaced(text)
-    text = _WELSH_CLITIC.sub(_clitic, text)
-    text = text.replace("'", "")
+    if "'" in text:  # each pass below is skipped when what it needs is absent
+        text = _WELSH_CLITIC.sub(_clitic, text).replace("'", "")
     text = _NOT_WORD.sub(" ", text)
     # Run-together phrases ("iwanttodie") are split before squeezing joins their letters.
     text = " ".join(_segment(w) if len(w) >= 8 else w for w in text.split())
-    text = _NOOSE.sub("ligature", text)
+    if "noo" in text:
+        text = _NOOSE.sub("ligature", text)
     text = _SQUEEZE_TEXT.sub(r"\1", text)
     words = [_TOKEN_MAP.get(w, w) for w in text.split()]
     return " ".join(words)

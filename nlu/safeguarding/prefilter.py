@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -144,6 +145,12 @@ def _class_chars(items: Sequence[tuple[Any, Any]]) -> Strings:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=16)  # the rule and situation indices ask about the same text in turn
+def _grams(text: str, n: int) -> frozenset[str]:
+    """Every substring of ``text`` of length ``n``."""
+    return frozenset([text[i : i + n] for i in range(len(text) - n + 1)])
+
+
 class LiteralIndex:
     """Which of a list of patterns can match a text, judged by their needles."""
 
@@ -185,8 +192,7 @@ class LiteralIndex:
                 found |= indices
         by_key = self._by_key
         for n, keys in self._keys:
-            grams = {text[i : i + n] for i in range(len(text) - n + 1)}
-            for key in grams & keys:
+            for key in keys.intersection(_grams(text, n)):
                 for needle, indices in by_key[key]:
                     if needle in text:
                         found |= indices

@@ -96,9 +96,12 @@ def _negated(norm: str, start: int) -> bool:
 
 def find_hits(norm: str) -> list[Hit]:
     """Return every rule hit in the matching form ``norm``, before escalation."""
+    candidates = _INDEX.candidates(norm)
+    if not candidates:
+        return []
     referent = bool(_REFERENT.search(norm))
     hits: list[Hit] = []
-    for index in sorted(_INDEX.candidates(norm)):
+    for index in sorted(candidates):
         rule = RULES[index]
         for match in rule.pattern.finditer(norm):
             other = _is_other(rule, norm, match, referent)
