@@ -63,6 +63,14 @@ PROBE9_COINCIDENCES = (
     "i feel lonely at weekends",
     "i didn't do my chores",
 )
+# The same for probe 10 (its README, "Coincidences with training rows"): three stock
+# phrases, and one concern row that its author's critical domestic-abuse message nearly repeats.
+PROBE10_COINCIDENCES = (
+    "i'm so stressed",
+    "thank you so much",
+    "what can you help me with",
+    "dad just threw mum down the stairs and shes not moving",
+)
 
 
 @dataclass(frozen=True)
@@ -316,7 +324,7 @@ def test_no_overlap_with_evaluation_sets(
     # Rows written before probe 9 that its blind author happened to match (stock greetings and
     # everyday phrases, all labelled none or low on both sides); they stay, named here so that
     # nothing else can pass, and each must still be a match (a stale entry fails).
-    known = {key(text) for text in PROBE9_COINCIDENCES}
+    known = {key(text) for text in (*PROBE9_COINCIDENCES, *PROBE10_COINCIDENCES)}
     coincidences = {where: text for where, text in leaks.items() if key(text) in known}
     assert {key(text) for text in coincidences.values()} == known
     leaks = {where: text for where, text in leaks.items() if where not in coincidences}
