@@ -45,6 +45,14 @@ _PARTS = (
     r"my stepdad|my stepmum|fy llystad|fy llysfam|fy nhad|fy mam)<G2> (?:on a diet|dieting|"
     r"on slimming world|doing slimming world|doing weight watchers|watching (?:his|her) weight|"
     r"ar ddeiet|ar ddiet|ar deiet|yn deietio|yn dietio|slimming world|weight watchers)",
+    # first aid done or learnt, and a noise "as if someone were being murdered"
+    r"(?:did|gave|give|giving|doing|learnt|learned|practised|practiced|neud|wnes i|nes i|"
+    r"dysgu|ymarfer)<G2> (?:back blows|cpr|chest compressions|abdominal thrusts|the heimlich|"
+    r"heimlich|recovery position|ergydion cefn|adfywio|safle adfer)",
+    r"(?:like|as if|as though|fel|fel bod|fel tase|fel petai|fel sa) (?:someone|somebody|rhywun)"
+    r" (?:was|is|were|yn)<G1> (?:murdering|killing|strangling|llofruddio|lofruddio|lladd|ladd|"
+    r"tagu|dagu) (?:him|her|it|them|ei|eu)",
+    r"(?:fel|fel bod|fel tase|fel petai|fel sa) rhywun yn (?:ei|eu) (?:llofruddio|lladd|tagu)",
     # the anniversary of a death: grief, plain distress
     r"(?:a year|two years|a few years|years|months|a month|blwyddyn|flwyddyn|dwy flynedd|"
     r"blynyddoedd|misoedd|mis) (?:since|ers) (?:i )?(?:my |fy )?(?:nan|nain|gran|grandad|"
@@ -73,7 +81,9 @@ _NEEDLES = tuple(
     for w in ("swallow", "lyncu", "die", "dead", "farw", "marw", "lesson", "assembly", "talk",
               "workshop", "pshe", "rse", "health", "first aid", "wellbeing", "gwers",
               "gwasanaeth", "sgwrs", "gweithdy", "abch", "addysg", "cymorth", "since", "ers",
-              "diet", "deiet", "slimming", "weight")
+              "diet", "deiet", "slimming", "weight", "blows", "cpr", "compressions",
+              "heimlich", "recovery", "ergydion", "adfywio", "adfer", "someone", "somebody",
+              "rhywun")
 )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ _ASPIRATE = {"c": "ch", "p": "ph", "t": "th"}
 
 
 # Spoken forms that drop the first syllable, mutated like the word itself ("neud", "i neud").
-_CLIPPED = {"gwneud": "neud"}
+_CLIPPED = {"gwneud": "neud", "gneud": "neud"}
 
 
 def mutations(word: str) -> list[str]:
@@ -45,6 +45,7 @@ COLLOQUIAL = {
     "wncwl": "yncl", "wncl": "yncl", "yncwl": "yncl",
     "enwe": "enwau", "dyddia": "dyddiau", "dyddie": "dyddiau", "petha": "pethau",
     "pethe": "pethau", "llunia": "lluniau", "llunie": "lluniau", "smoco": "smocio",
+    "cwato": "cuddio", "gwato": "cuddio", "nghwato": "nghuddio", "cwtsho": "cuddio",
     "nosweth": "noson", "noswaith": "noson", "cal": "cael", "isie": "isio", "isia": "isio",
     "diom": "dio ddim", "cleisie": "cleisiau", "cleisia": "cleisiau", "gleisie": "gleisiau",
     "breichie": "breichiau", "breichia": "breichiau", "mreichie": "mreichiau",

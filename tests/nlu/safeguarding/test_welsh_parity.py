@@ -130,6 +130,12 @@ DISCLOSURES: list[tuple[str, RiskLevel, Category]] = [
     ("he pushed mum down the stairs and shes not moving", C, D),
     ("nath o wthio mam lawr y grisia a dydy hi ddim yn symud", C, D),
     ("dwi'n eistedd ar bont yr A55", C, S),
+    ("nes i glymu'r tennyn i'r canllaw neithiwr", C, S),
+    ("i tied my dressing gown cord to the banister", C, S),
+    ("dwi'n eistedd ar ochr y bont rwan", C, S),
+    ("sitting on the side of the bridge right now", C, S),
+    ("wedi gneud y penderfyniad, ma'r tabledi yn y bag ar gyfer dydd sadwrn", C, S),
+    ("ma fe 'da cyllell a ni'n cwato yn y llofft", C, D),
     ("i chew gum instead of lunch every day", M, Category.EATING),
     ("dwi'n cnoi gwm yn lle cinio bob dydd", M, Category.EATING),
     ("my app keeps me under 500 calories a day", M, Category.EATING),
@@ -184,6 +190,8 @@ LOOK_ALIKES = [
     "i chew gum instead of eating sweets",
     "keeping under 500 words for the essay",
     "the puppy eats a little so it stays small",
+    "eistedd ar ochr y bont yn pysgota efo taid",
+    "ni'n cwato anrhegion nadolig rhag y plant",
     # spoken Welsh look-alikes
     "wi'n becso am yr arholiadau",
     "ma fe'n bwrw glaw",
@@ -235,6 +243,9 @@ def test_every_parity_rule_has_an_example_and_fires_on_no_look_alike() -> None:
         "ma dad ar ddeiet ac yn pwyso ei hun bob bore",
         "dads on a diet and weighs himself every morning",
         "ma hi'n flwyddyn ers i nain fynd a does neb yn sôn amdani hi",
+        "we did cpr on the dummies in first aid",
+        "the cat was yowling like someone was murdering it",
+        "ma'r gath yn gwneud swn fel bod rhywun yn ei lladd hi",
     ],
 )
 def test_figures_of_speech_are_recognised(text: str) -> None:
