@@ -1,4 +1,4 @@
-"""Welsh initial-consonant mutations, so one rule matches "taro", "daro", "nharo" and "tharo"."""
+"""Welsh for the rules: initial mutations ("taro", "daro", "nharo", "tharo") and spoken forms."""
 
 from __future__ import annotations
 
