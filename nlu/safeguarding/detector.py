@@ -8,10 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.vocabulary import RiskLevel
+from nlu.safeguarding.figurative import is_figurative
 from nlu.safeguarding.levels import CueSpan, RiskAssessment
 from nlu.safeguarding.model import RiskModel
 from nlu.safeguarding.neutral import is_neutral
-from nlu.safeguarding.normalise import normalise
+from nlu.safeguarding.normalise import model_form, standard_welsh
 from nlu.safeguarding.offsets import offset_map
 from nlu.safeguarding.rules import assess_rules, find_hits, is_urgent
 from nlu.safeguarding.situations import assess_situations
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Returned if assessment itself fails: a gentle check is safer than silence.
 _FAILED = RiskAssessment(level=RiskLevel.MEDIUM, categories=(), cues=("detector_error",))
+_FIGURATIVE = RiskAssessment(level=RiskLevel.LOW, categories=(), cues=("figurative",))
 CONTEXT_CUE = "context"
 MAX_CONTEXT = 3  # earlier messages of the session that are read with this one
 _JOIN = "\n"
@@ -75,12 +77,17 @@ class SafeguardingDetector:
         """Assess one text, with spans as offsets into ``text``."""
         if not isinstance(text, str):
             text = str(text)
-        norm = normalise(text)
+        base = model_form(text)  # what the model was trained on
+        norm = standard_welsh(base)  # what the rules read
         hits = find_hits(norm)
         result = assess_rules(norm, hits).raised_with(assess_situations(norm))
-        if self._model is not None and not is_neutral(norm, text):
+        if self._model is not None and not is_neutral(base, text):
             located = result.level >= RiskLevel.MEDIUM and bool(result.spans)
-            model = self._model.assess(norm, urgent=is_urgent(hits), spans=not located)
+            model = self._model.assess(base, urgent=is_urgent(hits), spans=not located)
+            if model.level > RiskLevel.LOW and is_figurative(norm):
+                model = _FIGURATIVE  # the model may not raise a figure of speech or a lesson
+            elif model.spans and base != norm:
+                model = replace(model, spans=tuple(_rebased(s, base, norm) for s in model.spans))
             result = result.raised_with(model)
         if result.level < RiskLevel.MEDIUM:
             return replace(result, spans=()) if result.spans else result
@@ -90,6 +97,16 @@ class SafeguardingDetector:
             start, end = mapping.original(span.start, span.end)
             spans.append(CueSpan(start, end, span.cue))
         return replace(result, spans=tuple(dict.fromkeys(spans)))
+
+
+def _rebased(span: CueSpan, base: str, norm: str) -> CueSpan:
+    """Move a span over the model's form to the same words of the rules' form (best effort)."""
+    starts = [0] + [i + 1 for i, c in enumerate(norm) if c == " "]
+    first = base.count(" ", 0, span.start)
+    last = base.count(" ", 0, max(span.start, span.end - 1))
+    first, last = min(first, len(starts) - 1), min(last, len(starts) - 1)
+    end = norm.find(" ", starts[last])
+    return CueSpan(starts[first], len(norm) if end < 0 else end, span.cue)
 
 
 def _rank(risk: RiskAssessment) -> tuple[RiskLevel, bool]:

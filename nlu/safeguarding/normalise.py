@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from nlu.safeguarding.welsh import COLLOQUIAL, COLLOQUIAL_PAIRS
+
 # Cyrillic and Greek look-alikes (after casefolding), plus a few Latin oddities.
 _HOMOGLYPHS = {
     "а": "a", "б": "b", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e", "з": "3", "и": "u",
@@ -86,6 +88,42 @@ _TOKEN_MAP = {
 def squeeze(text: str) -> str:
     """Squeeze every run of one repeated letter to a single letter (regex escapes are kept)."""
     return _SQUEEZE_PATTERN.sub(r"\1", text)
+
+
+# Standard Welsh forms for the rules: each spoken or texting word, its run-together forms split
+# first ("dwisho" -> "dwi isho" -> "dwi isio"), then two-word forms.
+_STANDARD = {squeeze(k): squeeze(v) for k, v in COLLOQUIAL.items()}
+_STANDARD.update(
+    {k: " ".join(_STANDARD.get(w, _TOKEN_MAP.get(w, w)) for w in v.split())
+     for k, v in _TOKEN_MAP.items() if v != k}
+)  # fmt: skip
+_PAIRS = {(squeeze(a), squeeze(b)): squeeze(v) for (a, b), v in COLLOQUIAL_PAIRS.items()}
+_PAIR_FIRST = frozenset(a for a, _ in _PAIRS) | {"y"}
+# south "'y" (my) before a nasal mutation, which only "fy" causes: "'y nghicio i", "'y mreichiau"
+_NASAL = ("ngh", "mh", "nh", "ng", "mr", "ml")
+# "yn hunan-niweidio" (self-harming) and "hunan-hyder" are compounds, not "'yn hunan" (myself)
+_COMPOUND = ("niw", "anaf", "bar", "hyd", "ofal", "del", "lun", "ladiad")
+
+
+def standard_welsh(norm: str) -> str:
+    """Return the matching form ``norm`` with spoken and texting Welsh in standard spelling."""
+    words = [_STANDARD.get(w, w) for w in norm.split()]
+    if _PAIR_FIRST.isdisjoint(words):
+        return " ".join(words)
+    words = " ".join(words).split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        pair = _PAIRS.get((words[i], after))
+        later = words[i + 2] if i + 2 < len(words) else ""
+        if pair is not None and not (after.startswith("hun") and later.startswith(_COMPOUND)):
+            out.append(pair)
+            i += 2
+            continue
+        out.append("fy" if words[i] == "y" and after.startswith(_NASAL) else words[i])
+        i += 1
+    return " ".join(out)
 
 
 def _deleet_token(token: str) -> str:
@@ -173,6 +211,14 @@ def _clitic(match: re.Match[str]) -> str:
 
 def normalise(text: str) -> str:
     """Return the matching form of ``text`` (see the module docstring); never raises."""
+    return standard_welsh(model_form(text))
+
+
+def model_form(text: str) -> str:
+    """Return the form the model reads: the matching form before Welsh forms are standardised.
+
+    The model was trained on this form; its n-grams already learn spoken Welsh from the rows.
+    """
     if not isinstance(text, str):
         text = str(text)
     text = text.casefold() if text.isascii() else _unicode_fold(text)

@@ -50,7 +50,8 @@ _TOLD_TO = re.compile(
 )
 _ACCIDENT = re.compile(
     r"\b(?:by accident|accidentaly|accident|on paper|shaving|cooking|playing|football|rugby|pe|"
-    r"training|fell|tripped|ar ddamwain|yn chwarae|wrth chwarae|yn ymarfer)\b"
+    r"training|fell|tripped|ar ddamwain|yn chwarae|wrth chwarae|yn ymarfer|siafio|"
+    r"shafio|eillio|wrth goginio|yn coginio|disgyn|syrthio|baglu)\b"
 )
 _SHORT_MESSAGE = 3
 _LOWERABLE_CATEGORIES = frozenset({Category.SUICIDE})

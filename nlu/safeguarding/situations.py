@@ -35,6 +35,7 @@ SITUATION_FILES = (
     "situations_cy.yml",
     "situations_safety.yml",
     "situations_recall.yml",
+    "situations_parity.yml",
 )
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with

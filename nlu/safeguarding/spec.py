@@ -54,6 +54,11 @@ _SLOTS = {
 _GAP = re.compile(r"<G(\d+)>")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 _MUT = re.compile(r"\{mut:([^}]+)\}")
+# Spoken Welsh drops a syllable the rules spell out: "di" for "wedi", "fy hunan" for "fy hun".
+_SPOKEN = (
+    (re.compile(r"(?<![a-z])wedi(?![a-z])"), "(?:wedi|di)"),
+    (re.compile(r"(?<![a-z])hun(?![a-z(])"), "hun(?:an)?"),
+)
 
 
 class RuleSpec(BaseModel):
@@ -94,6 +99,8 @@ def expand(source: str, macros: dict[str, str]) -> str:
     """Expand macros, mutations and gaps (not person slots) in a rule source."""
     source = _MACRO.sub(lambda m: macros[m.group(1)], source)
     source = _MUT.sub(lambda m: mut(*(w.strip() for w in m.group(1).split(","))), source)
+    for word, spoken in _SPOKEN:
+        source = word.sub(spoken, source)
     return _GAP.sub(lambda m: r"(?: [a-z0-9]+){0," + m.group(1) + "}", source)
 
 

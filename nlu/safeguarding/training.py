@@ -19,7 +19,7 @@ import numpy as np
 
 from core.vocabulary import Category, Language, RiskLevel
 from nlu.safeguarding.model import LEVEL_LABELS, RiskModel, features
-from nlu.safeguarding.normalise import normalise
+from nlu.safeguarding.normalise import model_form
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def fit(examples: list[Example] | None = None) -> RiskModel:
     from sklearn.linear_model import LogisticRegression
 
     examples = load_training() if examples is None else examples
-    texts = [normalise(e.text) for e in examples]
+    texts = [model_form(e.text) for e in examples]
     vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
     matrix = vectorizer.fit_transform(texts)
     weights = welsh_weights([e.text for e in examples])
