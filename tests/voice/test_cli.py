@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,22 @@ def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
     )
     code, _, said = run(capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8")
     assert code == 1 and "not saved" in said and "staff wellbeing support" in said
+    # published over the warning only with the digest it gave, for exactly those words
+    found = re.search(r"--confirm-concern ([0-9a-f]{16})", said)
+    assert found is not None
+    digest = found.group(1)
+    (cli / "edited.yml").write_text(
+        LIBRARY_POLL.replace("library", "library, where I want to kill myself now", 1),
+        encoding="utf-8",
+    )
+    code, _, said = run(
+        capsys, "poll", "create", "edited.yml", "--school", "DEMO-Y8", "--confirm-concern", digest
+    )
+    assert code == 1 and "not saved" in said  # edited after the warning: read again
+    code, lines, _ = run(
+        capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8", "--confirm-concern", digest
+    )
+    assert code == 0 and lines[0]["id"] > poll_id
     code, lines, _ = run(capsys, "yousaid", "list")  # an officer: every school
     assert code == 0 and len(lines) == 1
     assert lines[0]["school"] == "Ysgol Llais Demo" and lines[0]["poll"] == poll_id
