@@ -32,10 +32,12 @@ from storage.aggregate.terms import load_calendar
 from storage.db import AsyncSession
 from storage.models import Poll, School
 from storage.repo import voice as repo
+from storage.repo.accounts import log_event
 from storage.repo.schools import resolve_school
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+CONFIRMED = "voice_text_confirmed"  # published over a warning: recorded, never the text
 
 
 class VoiceCommandError(LlaisError):
@@ -185,6 +187,7 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
         )
         if admin.over_warning(args.confirm_concern, admin.poll_texts(poll)):
             log.info("poll stored over a safeguarding warning, confirmed")
+            await log_event(session, event=CONFIRMED, now=utcnow(), subject=f"poll:{stored.id}")
         return stored.id
 
     poll_id = in_session(settings, work)
@@ -244,6 +247,7 @@ def _post(args: argparse.Namespace, settings: Settings) -> int:
         )
         if admin.over_warning(args.confirm_concern, admin.post_texts(args.en, args.cy)):
             log.info("post stored over a safeguarding warning, confirmed")
+            await log_event(session, event=CONFIRMED, now=utcnow(), subject=f"yousaid:{post.id}")
         return post.id
 
     post_id = in_session(settings, work)

@@ -41,6 +41,7 @@ from storage.db import AsyncSession
 from storage.models import Person
 from storage.repo import alerts as alerts_repo
 from storage.repo import people, threads
+from storage.repo.accounts import log_event
 from storage.repo.alert_events import may_handle
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,9 @@ class StaffService(DialogueService[PersonPorts]):
             sent = await self.engine.answer_text(state, pending, given)
             if sent is not None:
                 log.info("staff message to a learner sent over a concern warning, confirmed")
+                await log_event(
+                    turn.ports.session, event="staff_text_confirmed", now=self.clock(), subject=None
+                )
                 return sent
         elif choice == WRITE_AGAIN:
             return Outcome(

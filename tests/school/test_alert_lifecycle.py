@@ -18,7 +18,7 @@ from llais.alerts import AlertDispatcher
 from llais.alerts.out_of_hours import OutOfHours
 from llais.app import App
 from llais.outbox import Outbox
-from storage.models import AlertEvent, SafeguardingAlert
+from storage.models import AlertEvent, DashboardEvent, SafeguardingAlert
 from tests.school.test_requests import enrol
 from tests.staff.conftest import Clock, bot_for, link_staff, polling, turn
 from tests.support.botapi_double import BotApiDouble
@@ -240,3 +240,9 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
     async with app.sessions() as session:
         kinds = list(await session.scalars(select(AlertEvent.kind).order_by(AlertEvent.id)))
     assert kinds == [AlertEventKind.ACKNOWLEDGED, AlertEventKind.MESSAGE, AlertEventKind.ANSWER]
+    async with app.sessions() as session:
+        events = list(await session.scalars(select(DashboardEvent)))
+    # sent over the warning: recorded once, without the words, the learner or the writer
+    assert [(e.event, e.subject, e.school_id) for e in events] == [
+        ("staff_text_confirmed", None, None)
+    ]

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import llais.cli
 from llais.commands.demo import seed_demo
+from storage.db import make_engine, make_sessionmaker
+from storage.models import DashboardEvent
 from tests.voice.support import LIBRARY_POLL
 
 
@@ -38,8 +41,20 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[Any],
     return code, lines, captured.out + captured.err
 
 
+def _events(url: str) -> list[DashboardEvent]:
+    async def read() -> list[DashboardEvent]:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return list(await session.scalars(select(DashboardEvent)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
 def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
-    cli: Path, capsys: pytest.CaptureFixture[str]
+    cli: Path, capsys: pytest.CaptureFixture[str], database_url: str
 ) -> None:
     code, lines, _ = run(
         capsys, "invite", "schedule", "--school", "DEMO-Y8", "--days", "mon,thu",
@@ -110,6 +125,8 @@ def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
         capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8", "--confirm-concern", digest
     )
     assert code == 0 and lines[0]["id"] > poll_id
+    confirmed = [e for e in _events(database_url) if e.event == "voice_text_confirmed"]
+    assert [e.subject for e in confirmed] == [f"poll:{lines[0]['id']}"]  # never the text
     code, lines, _ = run(capsys, "yousaid", "list")  # an officer: every school
     assert code == 0 and len(lines) == 1
     assert lines[0]["school"] == "Ysgol Llais Demo" and lines[0]["poll"] == poll_id
