@@ -2,8 +2,10 @@
 
 ``invite schedule`` sets check-in windows, ``invite calendar`` gives a school its own term dates,
 ``poll create`` stores a validated poll, ``poll close`` closes one now and works out its results,
-``yousaid post`` shares what the school changed, and ``yousaid list`` shows the posts of one
-school or of every school (officers). ``llais serve`` sends what these queue.
+``yousaid post`` shares what the school changed (text the safeguarding check warns about is
+stored only with ``--confirm-concern`` and the digest that warning printed for those words),
+and ``yousaid list`` shows the posts of one school or of every school (officers).
+``llais serve`` sends what these queue.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,9 +32,12 @@ from storage.aggregate.terms import load_calendar
 from storage.db import AsyncSession
 from storage.models import Poll, School
 from storage.repo import voice as repo
+from storage.repo.accounts import log_event
 from storage.repo.schools import resolve_school
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+CONFIRMED = "voice_text_confirmed"  # published over a warning: recorded, never the text
 
 
 class VoiceCommandError(LlaisError):
@@ -63,6 +69,12 @@ def register(sub: Any) -> None:
     create = poll_sub.add_parser("create", help="validate and store a poll file (YAML or JSON)")
     create.add_argument("file", type=Path)
     create.add_argument("--school", required=True, action="append", help="repeat for more")
+    create.add_argument(
+        "--confirm-concern",
+        default="",
+        metavar="DIGEST",
+        help="publish over a safeguarding warning: the digest that warning gave for this text",
+    )
     create.set_defaults(func=_create_poll)
     close = poll_sub.add_parser("close", help="close a poll now and work out its results")
     close.add_argument("id", type=int)
@@ -79,6 +91,12 @@ def register(sub: Any) -> None:
     post.add_argument("--cy", required=True, help="the text in Welsh")
     post.add_argument("--poll", type=int, help="the poll it answers")
     post.add_argument("--theme", choices=THEMES, help="or the check-in theme it answers")
+    post.add_argument(
+        "--confirm-concern",
+        default="",
+        metavar="DIGEST",
+        help="publish over a safeguarding warning: the digest that warning gave for this text",
+    )
     post.set_defaults(func=_post)
     posts = yousaid_sub.add_parser("list", help="posts of one school, or of every school")
     posts.add_argument("--school")
@@ -160,8 +178,16 @@ def _create_poll(args: argparse.Namespace, settings: Settings) -> int:
     async def work(session: AsyncSession) -> int:
         schools = [await resolve_school(session, code=code) for code in args.school]
         stored = await admin.create_poll(
-            session, understander, poll=poll, school_ids=schools, now=utcnow()
+            session,
+            understander,
+            poll=poll,
+            school_ids=schools,
+            now=utcnow(),
+            confirm=args.confirm_concern,
         )
+        if admin.over_warning(args.confirm_concern, admin.poll_texts(poll)):
+            log.info("poll stored over a safeguarding warning, confirmed")
+            await log_event(session, event=CONFIRMED, now=utcnow(), subject=f"poll:{stored.id}")
         return stored.id
 
     poll_id = in_session(settings, work)
@@ -217,7 +243,11 @@ def _post(args: argparse.Namespace, settings: Settings) -> int:
             poll_id=args.poll,
             theme=args.theme,
             now=utcnow(),
+            confirm=args.confirm_concern,
         )
+        if admin.over_warning(args.confirm_concern, admin.post_texts(args.en, args.cy)):
+            log.info("post stored over a safeguarding warning, confirmed")
+            await log_event(session, event=CONFIRMED, now=utcnow(), subject=f"yousaid:{post.id}")
         return post.id
 
     post_id = in_session(settings, work)

@@ -5,18 +5,20 @@ wording (the dashboard and the CLI), a message to one learner and a note on an a
 (the staff bot). Each goes through the detector the way a learner's message does, through
 ``Understander.understand``; what a concern then does depends on where the text goes:
 
-- **to learners** (a post, a poll, a message): it is held, not stored or sent, and the writer is
-  told why in their language, with the categories the detector saw. A message to one learner can
-  be written again; a post or a poll is corrected and submitted again.
-- **the writer's own** words (a concern not about someone else): also held, and the writer is
-  offered the staff wellbeing support, never an alert or a broadcast.
+- **to learners** (a post, a poll, a message): it is not stored or sent at first; the writer is
+  warned, in their language, with the categories the detector saw, and decides again: publish
+  or send it anyway (a second, explicit decision bound to that exact text by :func:`digest`, so
+  a text edited after the warning is read again), change it, or cancel.
+- **the writer's own** words (a concern not about someone else): the warning also offers the
+  staff wellbeing support, never an alert or a broadcast.
 - **an alert's record** (a DSL's note): kept, since quoting what the learner said is the work;
   it is written to the record and goes to nobody else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -63,6 +65,13 @@ async def screen(
     return Screened(risk)
 
 
+def digest(texts: Sequence[str]) -> str:
+    """A short fingerprint of the exact texts a warning was given for: a confirmation carries
+    it, so publishing anyway applies to those words only, never to an edited version."""
+    joined = "\x1f".join(texts).encode("utf-8")
+    return hashlib.sha256(joined).hexdigest()[:16]
+
+
 def bilingual_texts(model: BaseModel) -> list[str]:
     """Every English and Welsh string in a model's ``Text`` fields (a poll's title, questions,
     options and anchors), in the order they appear."""
@@ -82,4 +91,4 @@ def bilingual_texts(model: BaseModel) -> list[str]:
     return found
 
 
-__all__ = ["Screened", "bilingual_texts", "screen"]
+__all__ = ["Screened", "bilingual_texts", "digest", "screen"]

@@ -3,8 +3,9 @@
 As for learners, the safeguarding detector reads any free text first and everything is committed
 before replies go back. A concern in a member of staff's own message starts the staff crisis or
 concern flow (adult contacts) and never raises a learner alert (the effect dispatcher would refuse
-one). What a member of staff writes to a learner is held when the detector reads a concern in it
-(said why, and written again or cancelled); a note on an alert's record is kept as written
+one). What a member of staff writes to a learner waits when the detector reads a concern in it: they
+are told why and decide again, "Send anyway", "Write again" or "Cancel" (the words wait in the
+conversation state only, never in a log); a note on an alert's record is kept as written
 (``llais.staff.screening``). An "Acknowledge" press on a safeguarding alert is handled here too,
 outside the flows.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from core.channel import Inbound, InboundKind, Reply
+from core.channel import Button, Inbound, InboundKind, Reply
 from core.i18n import catalogue
 from core.vocabulary import DEFAULT_LANGUAGE, Audience, Language
-from flows.engine import Outcome
+from flows.engine import SKIP, Outcome
+from flows.render import step_token
 from flows.state import SafetyContext
 from llais.alerts import lifecycle
 from llais.alerts.render import parse_ack
@@ -39,6 +41,7 @@ from storage.db import AsyncSession
 from storage.models import Person
 from storage.repo import alerts as alerts_repo
 from storage.repo import people, threads
+from storage.repo.accounts import log_event
 from storage.repo.alert_events import may_handle
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,9 @@ NOTE_PREFIX = f"{lifecycle.PREFIX}note:"
 WRITE_FLOW = "staff_write"  # to a learner: a concern holds the message
 NOTE_FLOW = "staff_alert_note"  # to an alert's record: kept as written
 WRITING_FLOWS = frozenset({WRITE_FLOW, NOTE_FLOW})
+HELD_PREFIX = "held:"  # the writer's second decision on a message the detector warned about
+SEND_ANYWAY, WRITE_AGAIN, CANCEL = (f"{HELD_PREFIX}{d}" for d in ("send", "again", "cancel"))
+PENDING = "pending"  # the words warned about, in the flow's data until a decision
 
 STAFF_VOCABULARY = Vocabulary(
     audience=Audience.STAFF,
@@ -134,6 +140,8 @@ class StaffService(DialogueService[PersonPorts]):
         """ "Write a message" and "Add a note" start a flow that asks for the text."""
         inbound = turn.inbound
         concern = understanding is not None and understanding.risk.is_concern
+        if inbound.kind is InboundKind.CHOICE and inbound.choice.startswith(HELD_PREFIX):
+            return await self._decided(turn, inbound.choice)
         if inbound.kind is InboundKind.CHOICE and not concern:
             if inbound.choice.startswith(WRITE_PREFIX):
                 thread = inbound.choice.removeprefix(WRITE_PREFIX)
@@ -149,9 +157,9 @@ class StaffService(DialogueService[PersonPorts]):
                 return await self._start(turn, "staff_alert_note", data={"alert_id": alert.id})
         return await super()._decide(turn, text, understanding)
 
-    async def _hold(self, turn: Turn[PersonPorts], screened: Screened) -> Outcome:
-        """Not sent: say why, offer staff support when the words read as the writer's own, and
-        ask for the message again (the flow stays at its question, with Cancel)."""
+    async def _hold(self, turn: Turn[PersonPorts], screened: Screened, text: str) -> Outcome:
+        """Not sent yet: say why, offer staff support when the words read as the writer's own,
+        and ask for a second decision; the words wait in the flow's data, nowhere else."""
         cat, language = catalogue(), turn.language
         categories = screened.categories(language) or cat.get("dashboard.l_category_none", language)
         lines = [cat.get("staff.write_held", language, categories=categories)]
@@ -160,9 +168,48 @@ class StaffService(DialogueService[PersonPorts]):
                 ["staff_wellbeing"], language, self.clock(), level=screened.risk.level
             )
             lines.append(cat.get("staff.write_held_own", language, contacts=support))
-        replies = [Reply("\n\n".join(lines))]
-        replies += self.engine.reprompt(turn.state, language=language)
-        return Outcome(replies, [], turn.state, language)
+        state = turn.state.model_copy(deep=True)
+        assert state.current is not None  # in the write flow
+        state.current.data[PENDING] = text
+        buttons = tuple(
+            (Button(cat.get(f"staff.write_{name}", language), payload),)
+            for name, payload in (
+                ("send_anyway", SEND_ANYWAY),
+                ("again", WRITE_AGAIN),
+                ("cancel", CANCEL),
+            )
+        )
+        return Outcome([Reply("\n\n".join(lines), buttons)], [], state, language)
+
+    async def _decided(self, turn: Turn[PersonPorts], choice: str) -> Outcome:
+        """The writer's decision on a message the detector warned about: send those exact
+        words, write again (the question again), or cancel (nothing sent)."""
+        state = turn.state.model_copy(deep=True)
+        frame = state.current
+        pending = frame.data.pop(PENDING, None) if frame and frame.flow == WRITE_FLOW else None
+        if frame is None or not isinstance(pending, str):
+            return self._say_and_reprompt(turn, "stale_button")
+        given = self._given(turn)
+        if choice == SEND_ANYWAY:
+            sent = await self.engine.answer_text(state, pending, given)
+            if sent is not None:
+                log.info("staff message to a learner sent over a concern warning, confirmed")
+                await log_event(
+                    turn.ports.session, event="staff_text_confirmed", now=self.clock(), subject=None
+                )
+                return sent
+        elif choice == WRITE_AGAIN:
+            return Outcome(
+                self.engine.reprompt(state, language=turn.language), [], state, turn.language
+            )
+        elif choice == CANCEL:
+            skipped = await self.engine.choose(
+                state, f"{step_token(frame.flow, frame.step)}|{SKIP}", given
+            )
+            if skipped is not None:
+                log.info("staff message to a learner not sent after a concern warning")
+                return skipped
+        return self._say_and_reprompt(turn, "stale_button")
 
     def _say(self, turn: Turn[PersonPorts], key: str) -> Outcome:
         return Outcome([Reply(catalogue().get(key, turn.language))], [], turn.state, turn.language)
@@ -175,7 +222,7 @@ class StaffService(DialogueService[PersonPorts]):
         state = turn.state
         if state.current is not None and state.current.flow == WRITE_FLOW:
             log.info("staff concern level=%s in a message to a learner: held", risk.level.label)
-            return await self._hold(turn, Screened(risk))
+            return await self._hold(turn, Screened(risk), text)
         if state.current is not None and state.current.flow == NOTE_FLOW:
             # A safeguarding lead recording a learner's concern quotes the words the detector
             # looks for: that is their work, not their own crisis, and the record goes nowhere.

@@ -4,7 +4,9 @@ poll|yousaid``) and the dashboard's learner-voice pages: one copy of the checks 
 Every check raises :class:`VoiceInputError` with a catalogue key (``voicepages.<key>``) so a page
 can say what is wrong in its own language, and an English sentence for the CLI. Whatever goes to
 learners (a poll's wording, a post's text) passes the safeguarding detector before it is stored
-(``llais.staff.screening``): a concern holds it (:class:`HeldForConcern`).
+(``llais.staff.screening``): a concern holds it (:class:`HeldForConcern`, which carries the
+warning's :func:`~llais.staff.screening.digest`) until the writer confirms those exact words
+(``confirm``, given back the digest); changed words are read again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from core.errors import FlowDefinitionError, LlaisError
 from core.settings import Settings
 from core.vocabulary import Language
 from flows.polls import PollDefinition, dump_definition, parse_poll
-from llais.staff.screening import Screened, bilingual_texts, screen
+from llais.staff.screening import Screened, bilingual_texts, digest, screen
 from llais.voice.campaigns import CampaignPlanner, PlanReport
 from llais.voice.results import Themer
 from llais.voice.windows import parse_days, parse_hhmm
@@ -44,27 +46,51 @@ class VoiceInputError(LlaisError):
 
 
 class HeldForConcern(VoiceInputError):
-    """Text for learners in which the detector reads a concern: not stored, nor sent."""
+    """Text for learners in which the detector reads a concern: not stored, nor sent, until the
+    writer confirms these exact words with :attr:`digest`."""
 
-    def __init__(self, screened: Screened) -> None:
+    def __init__(self, screened: Screened, fingerprint: str) -> None:
         own = screened.own
         super().__init__(
             "held_own" if own else "held_concern",
             "not saved: the safeguarding check reads a concern in this text "
-            f"({screened.categories(Language.EN) or 'no category'}), and text for learners "
-            "cannot carry one; change the wording"
-            + ("; if it is about you, staff wellbeing support is on the staff bot" if own else ""),
+            f"({screened.categories(Language.EN) or 'no category'}); text for learners "
+            "carrying one is published only when you confirm it"
+            + ("; if it is about you, staff wellbeing support is on the staff bot" if own else "")
+            + "; to publish these exact words anyway, run again with "
+            + f"--confirm-concern {fingerprint}",
         )
         self.screened = screened
+        self.digest = fingerprint
+
+
+def poll_texts(poll: PollDefinition) -> list[str]:
+    """What of a poll goes to learners and passes the detector: every string, both languages."""
+    return bilingual_texts(poll)
+
+
+def post_texts(text_en: str, text_cy: str) -> list[str]:
+    """What of a post goes to learners and passes the detector: both languages, trimmed."""
+    return [text_en.strip(), text_cy.strip()]
+
+
+def over_warning(confirm: str, texts: Sequence[str]) -> bool:
+    """Whether ``confirm`` is the writer's "publish anyway" for exactly ``texts``."""
+    return bool(confirm) and confirm == digest(texts)
 
 
 async def check_for_learners(
-    understander: Understander, texts: Sequence[str], *, language: Language | None = None
+    understander: Understander,
+    texts: Sequence[str],
+    *,
+    language: Language | None = None,
+    confirm: str = "",
 ) -> None:
-    """Raise :class:`HeldForConcern` when the detector reads a concern in any of ``texts``."""
+    """Raise :class:`HeldForConcern` when the detector reads a concern in any of ``texts``,
+    unless ``confirm`` is the digest of exactly these texts (published over the warning)."""
     screened = await screen(understander, texts, language=language)
-    if screened.held:
-        raise HeldForConcern(screened)
+    if screened.held and not over_warning(confirm, texts):
+        raise HeldForConcern(screened, digest(texts))
 
 
 @dataclass(frozen=True)
@@ -152,11 +178,13 @@ async def create_poll(
     poll: PollDefinition,
     school_ids: Sequence[int],
     now: datetime,
+    confirm: str = "",
 ) -> Poll:
-    """Store a validated poll for the given schools, once the detector has read its wording."""
+    """Store a validated poll for the given schools, once the detector has read its wording
+    (a concern in it: only with ``confirm``, the warning's digest)."""
     if not school_ids:
         raise VoiceInputError("no_schools", "a poll needs at least one school")
-    await check_for_learners(understander, bilingual_texts(poll))
+    await check_for_learners(understander, poll_texts(poll), confirm=confirm)
     return await repo.create_poll(
         session,
         definition=dump_definition(poll),
@@ -199,9 +227,10 @@ async def post_you_said(
     poll_id: int | None,
     theme: str | None,
     now: datetime,
+    confirm: str = "",
 ) -> Announcement:
     """Store a school's "you said, we did" post, linked to one of its polls or to a theme, once
-    the detector has read both languages' text."""
+    the detector has read both languages' text (a concern in it: only with ``confirm``)."""
     text_en, text_cy = text_en.strip(), text_cy.strip()
     if not text_en or not text_cy:
         raise VoiceInputError("post_languages", "a post needs its text in English and in Welsh")
@@ -209,7 +238,7 @@ async def post_you_said(
         raise VoiceInputError("post_long", f"a post's text is at most {MAX_POST} characters")
     if theme is not None and theme not in THEMES:
         raise VoiceInputError("bad_theme", f"unknown theme {theme!r}")
-    await check_for_learners(understander, [text_en, text_cy])
+    await check_for_learners(understander, post_texts(text_en, text_cy), confirm=confirm)
     if poll_id is not None:
         poll = await session.get(Poll, poll_id)
         if poll is None or school_id not in poll.school_ids:
@@ -243,7 +272,10 @@ __all__ = [
     "check_schedule",
     "close_poll",
     "create_poll",
+    "over_warning",
     "parse_years",
+    "poll_texts",
+    "post_texts",
     "post_you_said",
     "school_results",
 ]

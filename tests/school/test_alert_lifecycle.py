@@ -18,7 +18,7 @@ from llais.alerts import AlertDispatcher
 from llais.alerts.out_of_hours import OutOfHours
 from llais.app import App
 from llais.outbox import Outbox
-from storage.models import AlertEvent, SafeguardingAlert
+from storage.models import AlertEvent, DashboardEvent, SafeguardingAlert
 from tests.school.test_requests import enrol
 from tests.staff.conftest import Clock, bot_for, link_staff, polling, turn
 from tests.support.botapi_double import BotApiDouble
@@ -199,7 +199,7 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
     )
     # quoting the learner, the DSL's words are a concern to the detector (high, on rules alone)
     quoted = f'You wrote "{DISCLOSURE}". You\'re not in trouble: come to room 4 at break?'
-    words = "You're not in trouble: come to room 4 at break?"
+    edited = f'You wrote "{DISCLOSURE}". You\'re not in trouble: come to room 6 at lunch?'
     async with polling(learner_bot, learner_api), polling(staff_bot, staff_api):
         await link_staff(staff_api, DSL, "DEMO-DSL")
         await enrol(learner_api, LEARNER)
@@ -209,18 +209,30 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
         await dispatcher.run_once()
         await turn(staff_api, DSL, staff_api.press(DSL, "✅ Acknowledge"), "Acknowledged at")
         await turn(staff_api, DSL, staff_api.press(DSL, "✍️ Message the learner"), "Type")
-        # the DSL's words name the concern: held and said why (a learner's screen can be seen),
-        # still at the question with Cancel, not taken as a crisis of their own
-        await turn(staff_api, DSL, staff_api.push_text(DSL, quoted), "Type your message")
-        held = staff_api.messages_to(DSL)
-        assert held[-2].text.startswith("I haven't sent this") and "(Abuse)" in held[-2].text
-        assert "Support for staff" in held[-2].text  # the words read as the writer's own, too
-        assert any("Cancel" in label for label in held[-1].button_labels)
+        # the DSL's words name the concern: not sent yet, said why (a learner's screen can be
+        # seen), a second decision asked for; not taken as a crisis of their own
+        await turn(staff_api, DSL, staff_api.push_text(DSL, quoted), "Send anyway")
+        held = staff_api.messages_to(DSL)[-1]
+        assert held.text.startswith("I haven't sent this to the learner yet")
+        assert "(Abuse)" in held.text
+        assert "Support for staff" in held.text  # the words read as the writer's own, too
+        assert held.button_labels == ["Send anyway", "Write again", "Cancel"]
+        send_anyway = held.buttons[0][0]["callback_data"]
+        assert (await outbox.deliver_due()).sent == 0  # nothing without the second decision
+        await turn(staff_api, DSL, staff_api.press(DSL, "Write again"), "Type your message")
         assert (await outbox.deliver_due()).sent == 0
-        await turn(staff_api, DSL, staff_api.push_text(DSL, words), "Sent through Llais")
+        # the text written again is read again: warned again, not sent on the earlier decision
+        await turn(staff_api, DSL, staff_api.push_text(DSL, edited), "Send anyway")
+        assert (await outbox.deliver_due()).sent == 0
+        await turn(staff_api, DSL, staff_api.press(DSL, "Send anyway"), "Sent through Llais")
         assert (await outbox.deliver_due()).sent == 1
         got = learner_api.messages_to(LEARNER)[-1].text
-        assert "A message from your school's safeguarding lead" in got and words in got
+        assert "A message from your school's safeguarding lead" in got and "room 6" in got
+        # the decision is spent: the same button again sends nothing more
+        warned = staff_api.messages_to(DSL)[-2]
+        again = staff_api.push_callback(DSL, send_anyway, warned.message_id)
+        await turn(staff_api, DSL, again, "earlier question")
+        assert (await outbox.deliver_due()).sent == 0
         await turn(learner_api, LEARNER, learner_api.press(LEARNER, "↩️ Answer"), "answer")
         await turn(learner_api, LEARNER, learner_api.push_text(LEARNER, "yes ok"), "Sent")
         assert (await outbox.deliver_due()).sent == 1
@@ -228,3 +240,9 @@ async def test_a_dsl_writes_to_the_learner_of_an_alert_and_the_answer_joins_the_
     async with app.sessions() as session:
         kinds = list(await session.scalars(select(AlertEvent.kind).order_by(AlertEvent.id)))
     assert kinds == [AlertEventKind.ACKNOWLEDGED, AlertEventKind.MESSAGE, AlertEventKind.ANSWER]
+    async with app.sessions() as session:
+        events = list(await session.scalars(select(DashboardEvent)))
+    # sent over the warning: recorded once, without the words, the learner or the writer
+    assert [(e.event, e.subject, e.school_id) for e in events] == [
+        ("staff_text_confirmed", None, None)
+    ]

@@ -254,15 +254,23 @@ async def test_a_staff_members_own_disclosure_in_a_message_to_a_learner_is_held_
         )
         # their own words, not the learner's: never sent, never an alert, support offered
         await turn(
-            staff_api, WELLBEING, staff_api.push_text(WELLBEING, "Rydw i eisiau marw"), "Teipiwch"
+            staff_api,
+            WELLBEING,
+            staff_api.push_text(WELLBEING, "Rydw i eisiau marw"),
+            "Anfon beth bynnag",
         )
-        held = staff_api.messages_to(WELLBEING)
-        assert held[-2].text.startswith("Dydw i ddim wedi anfon hwn at y dysgwr")
-        assert "(Hunanladdiad)" in held[-2].text
-        assert "Cymorth i staff, yn gyfrinachol:" in held[-2].text
-        assert "Canslo" in held[-1].button_labels
+        held = staff_api.messages_to(WELLBEING)[-1]
+        assert held.text.startswith("Dydw i ddim wedi anfon hwn at y dysgwr eto")
+        assert "(Hunanladdiad)" in held.text
+        assert "Cymorth i staff, yn gyfrinachol:" in held.text
+        assert held.button_labels == ["Anfon beth bynnag", "Ysgrifennu eto", "Canslo"]
+        send_anyway = held.buttons[0][0]["callback_data"]
         assert await loop.run() == 0
         await turn(staff_api, WELLBEING, staff_api.press(WELLBEING, "Canslo"), "does dim")
+        assert await loop.run() == 0
+        # cancelled: the words are gone, a late "Send anyway" on the warning sends nothing
+        late = staff_api.push_callback(WELLBEING, send_anyway, held.message_id)
+        await turn(staff_api, WELLBEING, late, "cwestiwn cynharach")
         assert await loop.run() == 0
         assert len(learner_api.messages_to(LEARNER)) == before  # nothing reached the learner
         assert [m for m in await _messages(app) if m.direction is MessageDirection.TO_LEARNER] == []

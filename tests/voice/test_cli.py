@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import llais.cli
 from llais.commands.demo import seed_demo
+from storage.db import make_engine, make_sessionmaker
+from storage.models import DashboardEvent
 from tests.voice.support import LIBRARY_POLL
 
 
@@ -37,8 +41,20 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[Any],
     return code, lines, captured.out + captured.err
 
 
+def _events(url: str) -> list[DashboardEvent]:
+    async def read() -> list[DashboardEvent]:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return list(await session.scalars(select(DashboardEvent)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
 def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
-    cli: Path, capsys: pytest.CaptureFixture[str]
+    cli: Path, capsys: pytest.CaptureFixture[str], database_url: str
 ) -> None:
     code, lines, _ = run(
         capsys, "invite", "schedule", "--school", "DEMO-Y8", "--days", "mon,thu",
@@ -93,6 +109,24 @@ def test_a_school_lead_schedules_invitations_runs_a_poll_and_posts_what_changed(
     )
     code, _, said = run(capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8")
     assert code == 1 and "not saved" in said and "staff wellbeing support" in said
+    # published over the warning only with the digest it gave, for exactly those words
+    found = re.search(r"--confirm-concern ([0-9a-f]{16})", said)
+    assert found is not None
+    digest = found.group(1)
+    (cli / "edited.yml").write_text(
+        LIBRARY_POLL.replace("library", "library, where I want to kill myself now", 1),
+        encoding="utf-8",
+    )
+    code, _, said = run(
+        capsys, "poll", "create", "edited.yml", "--school", "DEMO-Y8", "--confirm-concern", digest
+    )
+    assert code == 1 and "not saved" in said  # edited after the warning: read again
+    code, lines, _ = run(
+        capsys, "poll", "create", "held.yml", "--school", "DEMO-Y8", "--confirm-concern", digest
+    )
+    assert code == 0 and lines[0]["id"] > poll_id
+    confirmed = [e for e in _events(database_url) if e.event == "voice_text_confirmed"]
+    assert [e.subject for e in confirmed] == [f"poll:{lines[0]['id']}"]  # never the text
     code, lines, _ = run(capsys, "yousaid", "list")  # an officer: every school
     assert code == 0 and len(lines) == 1
     assert lines[0]["school"] == "Ysgol Llais Demo" and lines[0]["poll"] == poll_id

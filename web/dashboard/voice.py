@@ -117,10 +117,13 @@ def _why(request: Request, exc: VoiceInputError) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-async def _held(request: Request, account: Account, exc: VoiceInputError, subject: str) -> None:
-    """Record that text for learners was held (the event, never the text)."""
-    if isinstance(exc, HeldForConcern):
-        await _log(request, account, "voice_text_held", subject)
+async def _held(request: Request, account: Account, exc: VoiceInputError, subject: str) -> str:
+    """Record that text for learners was held (the event, never the text); the digest a
+    "Publish anyway" carries back for exactly that text, or "" for any other problem."""
+    if not isinstance(exc, HeldForConcern):
+        return ""
+    await _log(request, account, "voice_text_held", subject)
+    return exc.digest
 
 
 def _field(form: FormData, name: str) -> str:
@@ -265,7 +268,7 @@ async def polls_page(request: Request) -> Response:
 
 
 async def _polls(
-    request: Request, account: Account, problems: list[Problem], given: str
+    request: Request, account: Account, problems: list[Problem], given: str, held: str = ""
 ) -> Response:
     app = llais_app(request)
     language = page_language(request)
@@ -291,7 +294,12 @@ async def _polls(
         request,
         account,
         "dashboard/voice_polls.html",
-        {"polls": rows, "schools": sorted(names.items(), key=lambda kv: kv[1]), "given": given},
+        {
+            "polls": rows,
+            "schools": sorted(names.items(), key=lambda kv: kv[1]),
+            "given": given,
+            "confirm": held,
+        },
         problems,
     )
 
@@ -321,6 +329,7 @@ async def create_poll_form(request: Request) -> Response:
         schools = sorted({int(str(s)) for s in form.getlist("schools") if str(s).isdigit()})
     app = llais_app(request)
     now = request.app.state.clock()
+    confirm = _field(form, "confirm")  # "Publish anyway" after a warning: that text's digest
     try:
         if len(text) > MAX_POLL_FILE:
             raise VoiceInputError("poll_long", "the definition is too long")
@@ -330,20 +339,21 @@ async def create_poll_form(request: Request) -> Response:
             raise VoiceInputError("no_schools", "a poll needs at least one school")
         async with app.sessions() as session, session.begin():
             stored = await admin.create_poll(
-                session, app.understander, poll=poll, school_ids=schools, now=now
+                session, app.understander, poll=poll, school_ids=schools, now=now, confirm=confirm
             )
+            subject = f"poll:{stored.id}"
             await accounts.log_event(
-                session,
-                event="voice_poll_created",
-                now=now,
-                account=account,
-                subject=f"poll:{stored.id}",
+                session, event="voice_poll_created", now=now, account=account, subject=subject
             )
+            if admin.over_warning(confirm, admin.poll_texts(poll)):
+                await accounts.log_event(
+                    session, event="voice_text_confirmed", now=now, account=account, subject=subject
+                )
     except VoiceInputError as exc:
         field = "poll-schools" if exc.key == "no_schools" else "poll-definition"
-        await _held(request, account, exc, "poll")
+        held = await _held(request, account, exc, "poll")
         problems = [(field, exc.key, _why(request, exc))]
-        return await _polls(request, account, problems, text[:MAX_POLL_FILE])
+        return await _polls(request, account, problems, text[:MAX_POLL_FILE], held)
     return RedirectResponse("/dashboard/voice/polls", status_code=303)
 
 
@@ -384,7 +394,11 @@ async def posts_page(request: Request) -> Response:
 
 
 async def _posts(
-    request: Request, account: Account, problems: list[Problem], given: dict[str, str]
+    request: Request,
+    account: Account,
+    problems: list[Problem],
+    given: dict[str, str],
+    held: str = "",
 ) -> Response:
     app = llais_app(request)
     language = page_language(request)
@@ -414,7 +428,7 @@ async def _posts(
         request,
         account,
         "dashboard/voice_yousaid.html",
-        {"posts": rows, "polls": choices, "themes": THEMES, "given": given},
+        {"posts": rows, "polls": choices, "themes": THEMES, "given": given, "confirm": held},
         problems,
     )
 
@@ -429,6 +443,7 @@ async def create_post(request: Request) -> Response:
     assert account.school_id is not None  # a school lead's own school
     given = {k: _field(form, k) for k in ("en", "cy", "about")}
     about = given["about"]
+    confirm = _field(form, "confirm")  # "Publish anyway" after a warning: that text's digest
     app = llais_app(request)
     now = request.app.state.clock()
     try:
@@ -446,18 +461,21 @@ async def create_post(request: Request) -> Response:
                 poll_id=poll_id,
                 theme=theme,
                 now=now,
+                confirm=confirm,
             )
+            subject = f"yousaid:{post.id}"
             await accounts.log_event(
-                session,
-                event="voice_post_created",
-                now=now,
-                account=account,
-                subject=f"yousaid:{post.id}",
+                session, event="voice_post_created", now=now, account=account, subject=subject
             )
+            if admin.over_warning(confirm, admin.post_texts(given["en"], given["cy"])):
+                await accounts.log_event(
+                    session, event="voice_text_confirmed", now=now, account=account, subject=subject
+                )
     except (VoiceInputError, ValueError) as exc:
         if not isinstance(exc, VoiceInputError):
             return await _posts(request, account, [("post-about", "bad_theme", "")], given)
         field = "post-about" if exc.key in {"bad_theme", "post_poll"} else "post-en"
-        await _held(request, account, exc, "yousaid")
-        return await _posts(request, account, [(field, exc.key, _why(request, exc))], given)
+        held = await _held(request, account, exc, "yousaid")
+        problems = [(field, exc.key, _why(request, exc))]
+        return await _posts(request, account, problems, given, held)
     return RedirectResponse("/dashboard/voice/yousaid", status_code=303)

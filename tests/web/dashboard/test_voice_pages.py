@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from datetime import UTC, datetime
 
 import httpx
@@ -341,7 +342,7 @@ def test_a_post_with_a_concern_in_it_is_held_and_said_why_in_the_pages_language(
         "/dashboard/voice/yousaid", data={"csrf": token, "en": about_a_learner, "cy": POST["cy"]}
     )
     assert answer.status_code == 400
-    assert "Not saved: the safeguarding check reads something" in answer.text
+    assert "Not saved yet: the safeguarding check reads something" in answer.text
     assert "Self-harm" in answer.text
     assert "Education Support" not in answer.text  # about someone else: no support offered
     assert about_a_learner in answer.text  # kept in the box to be reworded
@@ -355,7 +356,7 @@ def test_a_post_with_a_concern_in_it_is_held_and_said_why_in_the_pages_language(
     )
     assert answer.status_code == 400
     said = html.unescape(answer.text)
-    assert "Heb ei gadw: mae'r gwiriad diogelu" in said
+    assert "Heb ei gadw eto: mae'r gwiriad diogelu" in said
     assert "Os yw'r geiriau hyn amdanoch chi" in said and "Hunanladdiad" in said
     assert "Education Support" in said  # the staff wellbeing service, from the directory
     assert _rows(settings.database_url, Announcement) == []  # neither stored, so neither sent
@@ -375,3 +376,85 @@ def test_a_poll_with_a_concern_in_its_wording_is_held(base: str, settings: Setti
     # the same poll in ordinary words is stored (the check holds concerns, not polls)
     assert _create_poll(signed_in(base, "lead")).status_code == 303
     assert len(_rows(settings.database_url, Poll)) == 1
+
+
+def _confirm(page: str) -> str:
+    """The digest a "Publish anyway" button carries back (the warning was given for it)."""
+    found = re.search(r'name="confirm" value="([0-9a-f]+)"', page)
+    assert found is not None, "no Publish anyway on the page"
+    return found.group(1)
+
+
+def _events(url: str, name: str) -> list[DashboardEvent]:
+    return [e for e in _rows(url, DashboardEvent) if e.event == name]
+
+
+# a school answering what learners raised: the detector reads bullying in it (medium)
+ANSWERED = {
+    "en": "You said you have been bullied at school; we have put staff on each bus.",
+    "cy": "Dywedoch chi fod bwlio ar y bysiau yn eich poeni; rydyn ni wedi rhoi staff ar bob bws.",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "warned", "button"),
+    [("en", "Not saved yet", "Publish anyway"), ("cy", "Heb ei gadw eto", "Cyhoeddi beth bynnag")],
+)
+def test_a_post_warned_about_is_published_only_when_confirmed_for_those_exact_words(
+    base: str, settings: Settings, language: str, warned: str, button: str
+) -> None:
+    client = signed_in(base, "lead", **{"accept-language": language})
+    token = _form(client, "/dashboard/voice/yousaid")
+    answer = client.post("/dashboard/voice/yousaid", data={"csrf": token, **ANSWERED})
+    assert answer.status_code == 400 and warned in html.unescape(answer.text)
+    assert button in answer.text and ANSWERED["en"] in html.unescape(answer.text)
+    digest = _confirm(answer.text)
+    # without the confirmation nothing is stored, so nothing is sent
+    again = client.post("/dashboard/voice/yousaid", data={"csrf": token, **ANSWERED})
+    assert again.status_code == 400 and _rows(settings.database_url, Announcement) == []
+    # the confirmation is bound to the text: an edited text is read again, and warned again
+    edited = {**ANSWERED, "en": ANSWERED["en"].replace("each bus", "every bus")}
+    answer = client.post(
+        "/dashboard/voice/yousaid", data={"csrf": token, **edited, "confirm": digest}
+    )
+    assert answer.status_code == 400 and warned in html.unescape(answer.text)
+    assert _rows(settings.database_url, Announcement) == []
+    assert _confirm(answer.text) != digest
+    # confirmed for exactly the words warned about: published, recorded without the text
+    answer = client.post(
+        "/dashboard/voice/yousaid", data={"csrf": token, **ANSWERED, "confirm": digest}
+    )
+    assert answer.status_code == 303
+    stored = _rows(settings.database_url, Announcement)
+    assert [(p.text_en, p.text_cy) for p in stored] == [(ANSWERED["en"], ANSWERED["cy"])]
+    confirmed = _events(settings.database_url, "voice_text_confirmed")
+    assert [e.subject for e in confirmed] == [f"yousaid:{stored[0].id}"]
+    assert len(_events(settings.database_url, "voice_text_held")) == 3
+    assert all("bus" not in (e.subject or "") for e in _rows(settings.database_url, DashboardEvent))
+
+
+def test_a_poll_warned_about_is_stored_when_confirmed_and_read_again_when_edited(
+    base: str, settings: Settings
+) -> None:
+    bullied = "Have you been bullied at school this term?"  # medium (bullying) to the detector
+    asked = POLL.replace("How much homework do you get?", bullied)
+    for language, button in (("en", "Publish anyway"), ("cy", "Cyhoeddi beth bynnag")):
+        client = signed_in(base, "lead", **{"accept-language": language})
+        token = _form(client, "/dashboard/voice/polls")
+        answer = client.post("/dashboard/voice/polls", data={"csrf": token, "definition": asked})
+        assert answer.status_code == 400 and button in answer.text
+        digest = _confirm(answer.text)
+        edited = asked.replace("this term", "this year")
+        answer = client.post(
+            "/dashboard/voice/polls", data={"csrf": token, "definition": edited, "confirm": digest}
+        )
+        assert answer.status_code == 400 and button in answer.text  # read again, warned again
+        assert _rows(settings.database_url, Poll) == []
+    answer = client.post(
+        "/dashboard/voice/polls", data={"csrf": token, "definition": asked, "confirm": digest}
+    )
+    assert answer.status_code == 303
+    polls = _rows(settings.database_url, Poll)
+    assert len(polls) == 1
+    confirmed = _events(settings.database_url, "voice_text_confirmed")
+    assert [e.subject for e in confirmed] == [f"poll:{polls[0].id}"]
