@@ -107,17 +107,7 @@ class Spool:
         """Write ``record`` durably (0600) and return its file; raises ``OSError`` on failure."""
         self._ensure()
         name = f"{time.time_ns():020d}-{record.ref[:REF_CHARS]}-{record.id}{SUFFIX}"
-        final = self.directory / name
-        temporary = self.directory / f".{name}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, record.model_dump_json().encode("utf-8") + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.rename(temporary, final)
-        _sync_directory(self.directory)
-        return final
+        return write_durably(self.directory, name, record.model_dump_json().encode("utf-8"))
 
     def files(self) -> list[Path]:
         """Every kept record's file, oldest first."""
@@ -231,6 +221,22 @@ def kept_at_of(path: Path) -> datetime:
         return datetime.fromtimestamp(int(stamp) / 1e9, tz=UTC)
     except ValueError:
         return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def write_durably(directory: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` (and a newline) to ``directory/name`` (0600) so that a crash or power cut
+    leaves the whole file or none: a temporary name, flushed, renamed, the directory synced."""
+    final = directory / name
+    temporary = directory / f".{name}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.rename(temporary, final)
+    _sync_directory(directory)
+    return final
 
 
 def _sync_directory(directory: Path) -> None:

@@ -9,6 +9,9 @@ restarted app carries on where the last one stopped. A failed send is retried on
 Any number of processes may run the job over one PostgreSQL database: every send is claimed by
 locking the alert's row (``SELECT ... FOR UPDATE SKIP LOCKED``) and recorded before the lock is
 released, so the scheduler in each process only triggers claims. SQLite runs one process.
+A message sent whose record could not be committed (the database went away in between) leaves a
+receipt on local disk (``receipts.py``), recorded by the next run before it claims anything, so
+an outage does not make the lead read the same alert twice.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, AlertStatus, RiskLevel, StaffRole
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.out_of_hours import OutOfHours
+from llais.alerts.receipts import Receipts
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from storage.db import AsyncSession, takes_row_locks
@@ -89,8 +93,10 @@ class AlertDispatcher:
         sender: AlertSender,
         clock: Clock = utcnow,
         out_of_hours: OutOfHours | None = None,
+        receipts: Receipts | None = None,
     ) -> None:
         self.settings = settings
+        self.receipts = receipts if receipts is not None else Receipts.beside(settings.spool_dir)
         self.sessions = sessions
         self.sender = sender
         self.clock = clock
@@ -115,6 +121,7 @@ class AlertDispatcher:
         """
         report = RunReport()
         now = self.clock()
+        await self._record_receipts()
         async with self.sessions() as session:
             alert_ids = await repo.alerts_to_work_on(session, since=now - LATE_ANSWERS)
         failed: set[tuple[str, str, str]] = set()  # sends that failed in this run
@@ -138,24 +145,52 @@ class AlertDispatcher:
     ) -> bool:
         """Claim the alert and send the next message it needs; False when there is none to send
         here (nothing left, or another worker holds it)."""
-        async with self.sessions() as session:
-            async with session.begin():
-                alert = await repo.claim_alert(session, alert_id=alert_id)
-                if alert is None:
-                    return False
-                send = await self._next(session, alert, now, report, failed)
-                if send is None:
-                    return False
-                if takes_row_locks(session):
-                    # the row stays locked through the send: no other worker sends it meanwhile
-                    if await self._transmit(send, report, failed):
-                        await self._record(session, send, report)
-                    return True
-            # SQLite: one process, and the send must not hold the database's one write lock
-            if await self._transmit(send, report, failed):
+        sent: _Send | None = None
+        try:
+            async with self.sessions() as session:
                 async with session.begin():
-                    await self._record(session, send, report)
-            return True
+                    alert = await repo.claim_alert(session, alert_id=alert_id)
+                    if alert is None:
+                        return False
+                    send = await self._next(session, alert, now, report, failed)
+                    if send is None:
+                        return False
+                    if takes_row_locks(session):
+                        # the row stays locked through the send: no other worker sends it
+                        if await self._transmit(send, report, failed):
+                            sent = send
+                            await self._record(session, send, report)
+                        return True
+                # SQLite: one process, and the send must not hold the database's one write lock
+                if await self._transmit(send, report, failed):
+                    sent = send
+                    async with session.begin():
+                        await self._record(session, send, report)
+                return True
+        except Exception:
+            if sent is not None:  # it went, but the database does not know: keep a receipt
+                self._keep_receipt(sent)
+            raise
+
+    def _keep_receipt(self, send: _Send) -> None:
+        digest = None if send.notice is not None else (send.view.digest if send.view else None)
+        receipt = Receipts.of(
+            send.alert_id, send.recipient, step=send.step, digest=digest, now=self.clock()
+        )
+        try:
+            self.receipts.keep(receipt)
+        except OSError as exc:  # the disk too: the message may be sent again (not lost)
+            log.error("alert %s: a receipt could not be kept (%s)", send.alert_id, exc)
+            return
+        log.warning("alert %s: sent but not recorded; receipt kept for the next run", send.alert_id)
+
+    async def _record_receipts(self) -> None:
+        """Record the messages sent before an outage cut their commit (by any process here)."""
+        for path, receipt in self.receipts.pending():
+            async with self.sessions() as session, session.begin():
+                await receipt.record(session)
+            self.receipts.remove(path)
+            log.info("alert %s: a kept receipt was recorded", receipt.alert_id)
 
     async def _next(
         self,

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.channel import Channel, Reply
 from core.settings import Settings
 from core.vocabulary import Audience, OutboxPriority
 from llais.alerts import AlertDispatcher
+from llais.alerts.receipts import Receipts
 from llais.app import App, build_app, replayer
 from llais.cli import main
 from llais.commands.demo import seed_demo
@@ -33,6 +35,7 @@ from llais.replay import Replayer
 from llais.spool import Answered, Spool, SpoolRecord, record_id_of
 from storage.models import CheckinAnswer, SafeguardingAlert
 from storage.models.outbox import OutboxMessage
+from storage.repo import alerts as alerts_repo
 from tests.conftest import SECRET, Clock, _truncate, run_in_thread
 from tests.support.learner import PlayedLearner
 from tests.support.outage import Outage, block_spool, mode, outage_for
@@ -210,6 +213,50 @@ async def test_a_disclosure_during_an_outage_is_answered_at_once_and_alerted_onc
     assert texts and texts[0].startswith("I'm back"), texts
     assert not any("Childline" in text for text in texts), texts
     assert all(d.address == LEARNER for d in learner_bot.delivered)
+
+
+class CuttingAlertSender(RecordingAlertSender):
+    """The staff bot's first send arrives, then the database goes away before it is recorded."""
+
+    def __init__(self, outage: Outage) -> None:
+        super().__init__()
+        self.outage = outage
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        await super().send(chat_id, reply)
+        if len(self.sent) == 1:
+            await self.outage.cut()
+
+
+async def test_an_alert_sent_as_the_database_goes_away_reaches_the_dsl_once_not_twice(
+    worker: App, outage: Outage, spool_dir: Path
+) -> None:
+    await link_dsl(worker, DSL)
+    played = await enrolled(worker)
+    await played.say(DISCLOSURE)
+    staff_bot = CuttingAlertSender(outage)
+
+    def dispatcher() -> AlertDispatcher:  # a worker's alert job (a fresh one: a restart)
+        return AlertDispatcher(
+            settings=worker.settings, sessions=worker.sessions, sender=staff_bot, clock=worker.clock
+        )
+
+    with pytest.raises((SQLAlchemyError, OSError)):  # the record's commit fails
+        await dispatcher().run_once()
+    assert [s.chat_id for s in staff_bot.sent] == [DSL]
+    receipts = Receipts.beside(spool_dir)
+    [(_, receipt)] = receipts.pending()  # what was sent, by reference: no alert text on disk
+    assert DISCLOSURE not in receipt.model_dump_json() and receipt.step == 0
+
+    outage.restore()
+    await dispatcher().run_once()
+    await dispatcher().run_once()
+    assert [s.chat_id for s in staff_bot.sent] == [DSL], "the DSL was sent the alert again"
+    assert receipts.pending() == []
+    [alert] = await alerts(worker)
+    async with worker.sessions() as session:
+        [delivery] = await alerts_repo.deliveries_of(session, alert_id=alert.id)
+    assert delivery.recipient_ref == receipt.recipient_ref and delivery.step == 0
 
 
 async def test_an_ordinary_answer_kept_in_an_outage_is_applied_once_even_if_replayed_again(
