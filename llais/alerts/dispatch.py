@@ -28,7 +28,7 @@ from core.settings import Settings
 from core.vocabulary import DEFAULT_LANGUAGE, AlertStatus, RiskLevel, StaffRole
 from llais.alerts.closing import Notice, plan_late_updates, plan_notices
 from llais.alerts.out_of_hours import OutOfHours
-from llais.alerts.receipts import Receipts
+from llais.alerts.receipts import Receipt, Receipts
 from llais.alerts.render import AUTHORITY_STEP, DEPUTY_STEP, AlertView, render_alert
 from llais.alerts.sender import AlertSender
 from storage.db import AsyncSession, takes_row_locks
@@ -174,7 +174,7 @@ class AlertDispatcher:
 
     def _keep_receipt(self, send: _Send) -> None:
         digest = None if send.notice is not None else (send.view.digest if send.view else None)
-        receipt = Receipts.of(
+        receipt = Receipt.of(
             send.alert_id, send.recipient, step=send.step, digest=digest, now=self.clock()
         )
         try:

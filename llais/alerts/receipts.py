@@ -49,6 +49,23 @@ class Receipt(BaseModel):
     digest: str | None  # None: the notice that someone else acknowledged it
     sent_at: AwareDatetime
 
+    @classmethod
+    def of(
+        cls, alert_id: str, recipient: Recipient, *, step: int, digest: str | None, now: datetime
+    ) -> Receipt:
+        """The receipt of ``recipient``'s message about ``alert_id``."""
+        return cls(
+            alert_id=alert_id,
+            recipient_ref=recipient.ref,
+            role=recipient.role,
+            school_id=recipient.school_id,
+            chat_id=recipient.chat_id,
+            language=recipient.language,
+            step=step,
+            digest=digest,
+            sent_at=now,
+        )
+
     @property
     def recipient(self) -> Recipient:
         return Recipient(self.recipient_ref, self.role, self.school_id, self.chat_id, self.language)
@@ -99,19 +116,3 @@ class Receipts:
     def remove(self, path: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-
-    @staticmethod
-    def of(
-        alert_id: str, recipient: Recipient, *, step: int, digest: str | None, now: datetime
-    ) -> Receipt:
-        return Receipt(
-            alert_id=alert_id,
-            recipient_ref=recipient.ref,
-            role=recipient.role,
-            school_id=recipient.school_id,
-            chat_id=recipient.chat_id,
-            language=recipient.language,
-            step=step,
-            digest=digest,
-            sent_at=now,
-        )
