@@ -70,6 +70,12 @@ class _Send:
     def key(self) -> tuple[str, str, str]:
         return (self.alert_id, self.recipient.ref, "notice" if self.notice else str(self.update))
 
+    def receipt(self, now: datetime) -> Receipt:
+        """What recording this send writes (kept on disk too when the record cannot commit)."""
+        assert self.notice is not None or self.view is not None
+        digest = self.view.digest if self.notice is None and self.view is not None else None
+        return Receipt.of(self.alert_id, self.recipient, step=self.step, digest=digest, now=now)
+
 
 @dataclass
 class RunReport:
@@ -173,12 +179,8 @@ class AlertDispatcher:
             raise
 
     def _keep_receipt(self, send: _Send) -> None:
-        digest = None if send.notice is not None else (send.view.digest if send.view else None)
-        receipt = Receipt.of(
-            send.alert_id, send.recipient, step=send.step, digest=digest, now=self.clock()
-        )
         try:
-            self.receipts.keep(receipt)
+            self.receipts.keep(send.receipt(self.clock()))
         except OSError as exc:  # the disk too: the message may be sent again (not lost)
             log.error("alert %s: a receipt could not be kept (%s)", send.alert_id, exc)
             return
@@ -296,21 +298,10 @@ class AlertDispatcher:
 
     async def _record(self, session: AsyncSession, send: _Send, report: RunReport) -> None:
         """Record what was sent (no text is stored), in the transaction of the claim."""
+        await send.receipt(self.clock()).record(session)
         if send.notice is not None:
-            await repo.close_deliveries(
-                session, alert_id=send.alert_id, recipient_ref=send.recipient.ref, now=self.clock()
-            )
             report.closed += 1
             return
-        assert send.view is not None
-        await repo.record_delivery(
-            session,
-            alert_id=send.alert_id,
-            recipient=send.recipient,
-            step=send.step,
-            digest=send.view.digest,
-            now=self.clock(),
-        )
         report.delivered += 1
         what = "update" if send.update else "alert"
         log.info(

@@ -71,7 +71,8 @@ class Receipt(BaseModel):
         return Recipient(self.recipient_ref, self.role, self.school_id, self.chat_id, self.language)
 
     async def record(self, session: AsyncSession) -> None:
-        """Record the message as delivered (a no-op if the lost commit did in fact land)."""
+        """Record the message as delivered (idempotent: a receipt whose lost commit did land updates
+        the same row)."""
         if self.digest is None:
             await repo.close_deliveries(
                 session, alert_id=self.alert_id, recipient_ref=self.recipient_ref, now=self.sent_at
