@@ -3,61 +3,17 @@ double, the real conversation service, a real database (SQLite and PostgreSQL), 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
-
 from sqlalchemy import func, select
-from telegram.ext import AIORateLimiter
 
-from bot.telegram import build_application, run_polling_until
 from core.settings import Settings
 from core.vocabulary import RiskLevel
-from llais.app import App, build_app
+from llais.app import build_app
 from storage.models import CheckinAnswer, MoodLog, SafeguardingAlert
 from tests.conftest import Clock
+from tests.e2e.learner_bot import USER, enrol, polling, settings_for, turn
 from tests.support.botapi_double import BotApiDouble, botapi
 
 __all__ = ["botapi"]
-USER = 555001
-
-
-@asynccontextmanager
-async def polling(app: App, double: BotApiDouble) -> AsyncIterator[None]:
-    """The learner bot polling the double until the block ends."""
-    bot = build_application(
-        double.token, app.settings, app.learner, rate_limiter=AIORateLimiter(max_retries=0)
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_polling_until(bot, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
-
-
-async def turn(double: BotApiDouble, push: Awaitable[int], expect: str) -> str:
-    """Push an update and wait for a new message containing ``expect``; return the new text."""
-    before = len([m for m in double.sent if m.chat_id == USER])
-    await push
-
-    def arrived() -> bool:
-        new = [m for m in double.sent if m.chat_id == USER][before:]
-        return any(expect in m.text for m in new)
-
-    await double.wait_until(arrived, timeout=15)
-    return "\n".join(m.text for m in [m for m in double.sent if m.chat_id == USER][before:])
-
-
-def settings_for(base: Settings, double: BotApiDouble) -> Settings:
-    return base.model_copy(
-        update={
-            "telegram_base_url": double.base_url,
-            "telegram_base_file_url": double.base_file_url,
-            "learner_bot_token": None,
-        }
-    )
 
 
 async def test_a_learner_from_start_to_mydata_across_a_restart(
@@ -70,11 +26,8 @@ async def test_a_learner_from_start_to_mydata_across_a_restart(
     app = await build_app(config, clock=clock)
     try:
         async with polling(app, botapi):
-            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            text = await turn(botapi, botapi.press(USER, "English"), "In an emergency, call 999")
-            assert "not a person" in text and "safeguarding lead" in text
-            await turn(botapi, botapi.press(USER, "OK, got it"), "If your school gave you a code")
-            text = await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "What would you like")
+            welcome, text = await enrol(botapi, lang="en", code="DEMO-Y10")
+            assert "not a person" in welcome and "safeguarding lead" in welcome
             assert "Year 10" in text
             await turn(botapi, botapi.push_command(USER, "checkin"), "0 = ")
             for value in ("6", "7", "8", "4"):
@@ -114,10 +67,7 @@ async def test_a_disclosure_over_telegram_gets_crisis_contacts_and_one_alert(
     app = await build_app(settings_for(settings, botapi), clock=clock)
     try:
         async with polling(app, botapi):
-            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            await turn(botapi, botapi.press(USER, "Cymraeg"), "Mewn argyfwng, ffonia 999")
-            await turn(botapi, botapi.press(USER, "Iawn, dw i'n deall"), "Os cest ti god")
-            text = await turn(botapi, botapi.push_text(USER, "DEMO-Y8"), "Beth hoffet ti")
+            _, text = await enrol(botapi, lang="cy", code="DEMO-Y8")
             assert "Blwyddyn 8" in text
             await turn(botapi, botapi.push_command(USER, "checkin"), "0 = ")
             for value in ("3", "2", "1", "2"):

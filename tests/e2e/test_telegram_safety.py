@@ -10,7 +10,7 @@ from core.vocabulary import Category, RiskLevel
 from llais.app import build_app
 from storage.models import SafeguardingAlert
 from tests.conftest import Clock
-from tests.e2e.test_telegram_learner import USER, polling, settings_for, turn
+from tests.e2e.learner_bot import USER, enrol, polling, settings_for, turn
 from tests.support.botapi_double import BotApiDouble, botapi
 
 __all__ = ["botapi"]
@@ -25,10 +25,7 @@ async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
     app = await build_app(settings_for(settings, botapi), clock=clock)
     try:
         async with polling(app, botapi):
-            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            await turn(botapi, botapi.press(USER, "English"), "In an emergency, call 999")
-            await turn(botapi, botapi.press(USER, "OK, got it"), "If your school gave you a code")
-            await turn(botapi, botapi.push_text(USER, "DEMO-Y10"), "What would you like")
+            await enrol(botapi, lang="en", code="DEMO-Y10")
             await turn(botapi, botapi.push_text(USER, "mum hasnt been home since tuesday"), "")
             text = await turn(
                 botapi,
@@ -55,10 +52,7 @@ async def test_a_concern_about_a_friend_on_telegram_has_its_own_path(
     app = await build_app(settings_for(settings, botapi), clock=clock)
     try:
         async with polling(app, botapi):
-            await turn(botapi, botapi.push_command(USER, "start"), "Pa iaith")
-            await turn(botapi, botapi.press(USER, "Cymraeg"), "Mewn argyfwng, ffonia 999")
-            await turn(botapi, botapi.press(USER, "Iawn, dw i'n deall"), "Os cest ti god")
-            await turn(botapi, botapi.push_text(USER, "DEMO-Y8"), "Beth hoffet ti")
+            await enrol(botapi, lang="cy", code="DEMO-Y8")
             text = await turn(
                 botapi,
                 botapi.push_text(
