@@ -11,7 +11,8 @@ from telegram.ext import AIORateLimiter
 
 from bot.telegram import build_application, run_polling_until
 from core.settings import Settings
-from llais.app import App
+from llais.app import App, build_app
+from tests.conftest import Clock
 from tests.support.botapi_double import BotApiDouble
 
 USER = 555001
@@ -83,3 +84,20 @@ async def enrol(double: BotApiDouble, *, lang: str, code: str) -> tuple[str, str
     await turn(double, double.press(USER, understood), code_prompt)
     enrolled = await turn(double, double.push_text(USER, code), menu)
     return welcome, enrolled
+
+
+@asynccontextmanager
+async def demo_app(
+    settings: Settings, double: BotApiDouble, clock: Clock, *, seeded: bool = True
+) -> AsyncIterator[App]:
+    """The app on ``settings``' database (with the demo school unless ``seeded`` is False), its
+    learner bot pointed at ``double``; the database is let go when the block ends."""
+    from llais.commands.demo import seed_demo
+
+    if seeded:
+        await seed_demo(settings.database_url)
+    app = await build_app(settings_for(settings, double), clock=clock)
+    try:
+        yield app
+    finally:
+        await app.db.dispose()

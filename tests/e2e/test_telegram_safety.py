@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from core.settings import Settings
 from core.vocabulary import Category, RiskLevel
-from llais.app import build_app
 from storage.models import SafeguardingAlert
 from tests.conftest import Clock
-from tests.e2e.learner_bot import USER, enrol, polling, settings_for, turn
+from tests.e2e.learner_bot import USER, demo_app, enrol, polling, turn
 from tests.support.botapi_double import BotApiDouble, botapi
 
 __all__ = ["botapi"]
@@ -19,11 +18,7 @@ __all__ = ["botapi"]
 async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
     botapi: BotApiDouble, settings: Settings, clock: Clock
 ) -> None:
-    from llais.commands.demo import seed_demo
-
-    await seed_demo(settings.database_url)
-    app = await build_app(settings_for(settings, botapi), clock=clock)
-    try:
+    async with demo_app(settings, botapi, clock) as app:
         async with polling(app, botapi):
             await enrol(botapi, lang="en", code="DEMO-Y10")
             await turn(botapi, botapi.push_text(USER, "mum hasnt been home since tuesday"), "")
@@ -39,18 +34,12 @@ async def test_a_disclosure_split_over_messages_on_telegram_raises_one_alert(
         alert = alerts[0]
         assert alert.level >= RiskLevel.HIGH and "context" in alert.cues
         assert "mum hasnt been home" in alert.excerpt and "no food" in alert.excerpt
-    finally:
-        await app.db.dispose()
 
 
 async def test_a_concern_about_a_friend_on_telegram_has_its_own_path(
     botapi: BotApiDouble, settings: Settings, clock: Clock
 ) -> None:
-    from llais.commands.demo import seed_demo
-
-    await seed_demo(settings.database_url)
-    app = await build_app(settings_for(settings, botapi), clock=clock)
-    try:
+    async with demo_app(settings, botapi, clock) as app:
         async with polling(app, botapi):
             await enrol(botapi, lang="cy", code="DEMO-Y8")
             text = await turn(
@@ -66,5 +55,3 @@ async def test_a_concern_about_a_friend_on_telegram_has_its_own_path(
             alert = (await session.scalars(select(SafeguardingAlert))).one()
         assert alert.about_other is True and alert.safe_now is None
         assert alert.level is RiskLevel.CRITICAL and Category.SUICIDE in alert.categories
-    finally:
-        await app.db.dispose()
