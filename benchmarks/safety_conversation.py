@@ -1,12 +1,13 @@
-"""The safety conversation on probe 8, through the real conversation service (issue 8).
+"""The safety conversation on a probe set, through the real conversation service (issue 8).
 
-Run: .venv/bin/python benchmarks/safety_conversation.py [--model-dir DIR]
+Run: .venv/bin/python benchmarks/safety_conversation.py [--probe 8|9|10|11] [--model-dir DIR]
 
-Each everyday, neutral and figurative message of probe 8 goes to a new learner (enrolled, in the
-message's language) on a fresh SQLite database: how often the check question is asked, how often
-"I'm sorry you're feeling low" is said, and how often an alert is raised. Each probe 8
-conversation is then played message by message by one learner: how many concern conversations
-end with an alert. Probe 8 is for reporting only: never tune on it.
+Each everyday, neutral and figurative message of the probe (by default probe 8) goes to a new
+learner (enrolled, in the message's language) on a fresh SQLite database: how often the check
+question is asked, how often "I'm sorry you're feeling low" is said, and how often an alert is
+raised. Each of the probe's conversations is then played message by message by one learner: how
+many concern conversations end with an alert. Probes 8 and 11 are for reporting only: never tune
+on them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from storage.migrate import upgrade_async  # noqa: E402
 from storage.models import ConversationStateRow, SafeguardingAlert  # noqa: E402
 from tests.support.learner import PlayedLearner  # noqa: E402
 
-PROBE8 = ROOT / "tests" / "data" / "probe8"
+DATA = ROOT / "tests" / "data"
 LOW_MOOD = ("I'm sorry you're feeling low", "Mae'n ddrwg gen i dy fod")
 LANGUAGE = {"en": ("English", "OK, got it"), "cy": ("Cymraeg", "Iawn, dw i'n deall")}
 
@@ -53,7 +54,8 @@ async def alerts(app: App) -> int:
         return int(await session.scalar(select(func.count()).select_from(SafeguardingAlert)) or 0)
 
 
-async def run(model_dir: Path | None) -> dict[str, object]:
+async def run(model_dir: Path | None, probe: int = 8) -> dict[str, object]:
+    folder = DATA / f"probe{probe}"
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         await upgrade_async(url)
@@ -63,7 +65,7 @@ async def run(model_dir: Path | None) -> dict[str, object]:
             settings = settings.model_copy(update={"nlu_model_dir": model_dir})
         app = await build_app(settings)
         try:
-            rows = [json.loads(line) for line in (PROBE8 / "risk_probe8.jsonl").open()]
+            rows = [json.loads(line) for line in (folder / f"risk_probe{probe}.jsonl").open()]
             everyday = [r for r in rows if r["kind"] in ("everyday", "neutral", "figurative")]
             checks = low = raised = 0
             for n, row in enumerate(everyday):
@@ -79,7 +81,8 @@ async def run(model_dir: Path | None) -> dict[str, object]:
                     stored = await session.get(ConversationStateRow, ref)
                 frame = (stored.state.get("current") or {}) if stored else {}
                 checks += frame.get("flow") == CHECK_FLOW
-            conversations = [json.loads(line) for line in (PROBE8 / "context_probe8.jsonl").open()]
+            talks = (folder / f"context_probe{probe}.jsonl").open()
+            conversations = [json.loads(line) for line in talks]
             concern = [c for c in conversations if c["level"] in ("medium", "high", "critical")]
             caught = 0
             for n, conv in enumerate(concern):
@@ -91,6 +94,7 @@ async def run(model_dir: Path | None) -> dict[str, object]:
         finally:
             await app.db.dispose()
     return {
+        "probe": probe,
         "everyday_neutral_figurative": len(everyday),
         "check_question_asked": checks,
         "low_mood_reply": low,
@@ -103,8 +107,9 @@ async def run(model_dir: Path | None) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model-dir", type=Path)
+    parser.add_argument("--probe", type=int, default=8, choices=(8, 9, 10, 11))
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.model_dir)), indent=2))
+    print(json.dumps(asyncio.run(run(args.model_dir, args.probe)), indent=2))
 
 
 if __name__ == "__main__":
