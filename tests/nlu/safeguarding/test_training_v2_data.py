@@ -71,6 +71,12 @@ PROBE10_COINCIDENCES = (
     "what can you help me with",
     "dad just threw mum down the stairs and shes not moving",
 )
+# Probe 11 (tests/data/probe11/README.md, "Coincidences with training rows"): a help-seeking
+# question and one concern its blind author wrote close to a training_v2 row written long before.
+PROBE11_COINCIDENCES = (
+    "can i talk to someone at school about something",
+    "honestly dwi'n meddwl bysa pawb yn better off hebdda i",
+)
 
 
 @dataclass(frozen=True)
@@ -324,7 +330,9 @@ def test_no_overlap_with_evaluation_sets(
     # Rows written before probe 9 that its blind author happened to match (stock greetings and
     # everyday phrases, all labelled none or low on both sides); they stay, named here so that
     # nothing else can pass, and each must still be a match (a stale entry fails).
-    known = {key(text) for text in (*PROBE9_COINCIDENCES, *PROBE10_COINCIDENCES)}
+    known = {
+        key(text) for text in (*PROBE9_COINCIDENCES, *PROBE10_COINCIDENCES, *PROBE11_COINCIDENCES)
+    }
     coincidences = {where: text for where, text in leaks.items() if key(text) in known}
     assert {key(text) for text in coincidences.values()} == known
     leaks = {where: text for where, text in leaks.items() if where not in coincidences}
