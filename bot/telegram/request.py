@@ -6,12 +6,18 @@ every connection (and polling each socket) whenever a request starts or ends, an
 connections past httpx's twenty kept alive. aiohttp keeps its idle connections per host and
 parses responses in C. What PTB sees is unchanged: the same status and body for every request,
 form-encoded parameters (multipart when files are attached), PTB's user agent, the same default
-timeouts, a timeout raised as ``TimedOut`` and any other transport failure as ``NetworkError``.
+timeouts, a timeout raised as ``TimedOut`` and any other transport failure as ``NetworkError``,
+and a proxy from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``) as httpx
+honours it. That is looked up once per host: aiohttp's own ``trust_env`` looks it up, and reads
+``~/.netrc``, on every request in a thread (a tenth of a worker's CPU in a profile), and the
+Bot API needs no netrc, its token being in the path.
 """
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -38,6 +44,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
     )
@@ -56,6 +63,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # "scheme://host:port" -> its proxy, if any
 
     @property
     def read_timeout(self) -> float | None:
@@ -69,8 +77,8 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0),
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none; keep none
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # proxies from the environment, as httpx honours them
             )
+            self._proxies.clear()  # the environment is read again after a restart
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -102,7 +110,7 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        kwargs: dict[str, Any] = {"timeout": timeout}
+        kwargs: dict[str, Any] = {"timeout": timeout, "proxy": self._proxy(url)}
         if request_data is not None and files:
             kwargs["data"] = _multipart(request_data)
         elif request_data is not None and request_data.json_parameters:
@@ -115,6 +123,17 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+    def _proxy(self, url: str) -> str | None:
+        """The environment's proxy for ``url``'s origin (None: connect directly)."""
+        key = "/".join(url.split("/", 3)[:3])  # "scheme:", "", "host[:port]"
+        if key not in self._proxies:
+            parts = urlsplit(url)
+            proxy = urllib.request.getproxies().get(parts.scheme)
+            if proxy and parts.hostname and urllib.request.proxy_bypass(parts.netloc):
+                proxy = None
+            self._proxies[key] = proxy or None
+        return self._proxies[key]
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

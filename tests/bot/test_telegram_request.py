@@ -177,3 +177,32 @@ async def test_form_parameters_and_the_user_agent() -> None:
     assert isinstance(form, dict)
     assert form["chat_id"] == str(LEARNER) and form["text"] == "Helô & croeso"
     assert json.loads(form["entities"]) == [{"type": "bold", "offset": 0}]
+
+
+async def test_a_proxy_in_the_environment_is_used_unless_the_host_is_exempt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    async def proxy(request: web.Request) -> web.StreamResponse:
+        asked.append(str(request.url))  # a proxy is asked for the absolute URL
+        return web.json_response({"ok": True, "result": True})
+
+    runner, base = await serve(proxy)
+    monkeypatch.setenv("HTTP_PROXY", base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    try:
+        async with AiohttpRequest() as request:
+            assert await request.post("http://api.telegram.invalid/botX/getMe") is True
+            assert await request.post("http://api.telegram.invalid/botX/close") is True
+        monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+        async with AiohttpRequest() as request:
+            with pytest.raises(NetworkError):  # straight to a host that does not exist
+                await request.post("http://api.telegram.invalid/botX/getMe")
+    finally:
+        await runner.cleanup()
+    assert asked == [
+        "http://api.telegram.invalid/botX/getMe",
+        "http://api.telegram.invalid/botX/close",
+    ]
