@@ -23,11 +23,13 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
         # give up on an unreachable server within seconds (a turn then asks the person to try
         # again); pooled connections are checked on checkout (below)
         kwargs["connect_args"] = {"timeout": 5}
-        # keep ten connections: with SQLAlchemy's five, a worker under load kept closing the
+        # keep every connection opened, up to twenty: with five (SQLAlchemy's default), and
+        # still with ten kept and ten more allowed, a worker under load kept closing the
         # overflow connections it had just opened and opening new ones (a connection and a
-        # server process each time); at most twenty, as fifteen before
-        kwargs["pool_size"] = 10
-        kwargs["max_overflow"] = 10
+        # server process each time: 20-30 per 400 turns at 40 learners); at most twenty, as
+        # before
+        kwargs["pool_size"] = 20
+        kwargs["max_overflow"] = 0
     engine = create_async_engine(url, **kwargs)
     if url.startswith("postgresql"):
         event.listen(engine.sync_engine, "checkout", _refuse_closed)

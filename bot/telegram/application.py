@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.telegram.handlers import TelegramCallbacks
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.ratelimit import AnswersFirstRateLimiter
+from bot.telegram.request import AiohttpRequest
 from core.channel import Channel, ConversationHandler
 from core.settings import Settings
 
@@ -52,13 +53,15 @@ def build_application(
     """Return an application that passes private messages and button presses to ``handler``.
 
     Updates from different chats are handled concurrently, each chat's in order; the answers to
-    an update are not held to the bot's overall send budget (``bot.telegram.ratelimit``).
+    an update are not held to the bot's overall send budget (``bot.telegram.ratelimit``); its
+    requests other than ``getUpdates`` go through aiohttp (``bot.telegram.request``).
     """
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .request(AiohttpRequest())  # long polling keeps PTB's own one-connection client
         .rate_limiter(rate_limiter or AnswersFirstRateLimiter())
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .build()

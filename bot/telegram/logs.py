@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-# telegram logs whole updates (message text) at DEBUG; httpx logs URLs (with the token) at INFO
-LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore")
+# telegram logs whole updates (message text) at DEBUG; httpx logs URLs (with the token) at INFO;
+# aiohttp's client (the bots' requests) is held to the same level
+LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "aiohttp.client")
 # PTB loggers that put raw update data in their arguments, even at CRITICAL (a parse error)
 DATA_LOGGERS = (
     "telegram.Bot",
