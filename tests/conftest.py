@@ -35,6 +35,7 @@ from nlu.training_data import load_training_data
 from storage.db import AsyncSession, make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.support.model_cache import trained
 
 PG_ENV = "LLAIS_TEST_DATABASE_URL"
 
@@ -156,21 +157,23 @@ SECRET = "test-secret-key-which-is-long-enough"
 
 
 # Each model is trained once for the whole run and only read after that: training is the
-# costliest set-up in the suite, and every test that needs a model shares these.
+# costliest set-up in the suite, and every test that needs a model shares these. A later run
+# copies them from var/test-models while nothing they are trained from has changed
+# (tests/support/model_cache.py); a fresh clone trains.
 @pytest.fixture(scope="session")
 def intent_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The builtin intent model alone (a detector loaded from here runs on its rules)."""
-    path = tmp_path_factory.mktemp("intent-model")
-    BuiltinBackend.train(load_training_data()).persist(path)
-    return path
+
+    def train(path: Path) -> None:
+        BuiltinBackend.train(load_training_data()).persist(path)
+
+    return trained("intent", train, tmp_path_factory.mktemp("intent-model"))
 
 
 @pytest.fixture(scope="session")
 def safeguarding_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The detector's model alone, trained from the packaged data."""
-    path = tmp_path_factory.mktemp("safeguarding-model")
-    train_model(path)
-    return path
+    return trained("safeguarding", train_model, tmp_path_factory.mktemp("safeguarding-model"))
 
 
 @pytest.fixture(scope="session")
