@@ -36,6 +36,7 @@ SITUATION_FILES = (
     "situations_safety.yml",
     "situations_recall.yml",
     "situations_parity.yml",
+    "situations_round4.yml",
 )
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
