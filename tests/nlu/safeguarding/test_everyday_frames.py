@@ -51,6 +51,8 @@ CONCERNS = [
     "bydd fy llystad yn fy lladd i os dwi'n hwyr, mae o wedi fy nharo i o'r blaen",
     "after the county lines assembly i realised thats what im doing for the older lads",
     "we had a talk on self harm and i cant stop cutting",
+    "i keep my blazer on in pe so no one can see what i did to my arms",
+    "dwi'n gwisgo crys llewys hir mewn ymarfer corff rhag i neb weld y toriadau",
     "ar ol y wers am linellau sirol dwi'n sylweddoli bod nhw'n gwneud i fi gario bagiau",
 ]
 
