@@ -24,20 +24,18 @@ class Thresholds:
     low: float  # P(low or above) to call it plain distress (level low, no question)
 
 
-# Recall round 4 (training_v3_en.csv and training_v3_cy.csv added; training_recall.csv still not
-# trained on): re-chosen by benchmarks/calibrate_safeguarding.py on calibration.csv alone. With
-# these values the sweep gives recall 0.816 of concerns (0.720 before the new rows), 0.805 of
-# high/critical rows at high or above, 0.70 of critical rows critical, false alarms 3.7% on its
-# 325 "none" rows (2.2% from the rules alone), the check question on 4.3% of them. Trained on as
-# well, training_recall.csv chose a stricter concern threshold (0.80) and gave recall 0.773 at
-# 3.4%, so it stays out. Earlier rounds: a budget of 3 points for the model failed the existing
-# ceilings on probe 7 and on tests/nlu/safeguarding/data/negatives.jsonl by one message each, so
-# the budget is 2 points: that choice was informed by those two sets' counts (not their wording).
+# On calibration.csv with these values: recall 0.712 of concerns, 0.71 of high/critical rows at
+# high or above, 0.67 of critical rows critical, false alarms 4.9% on its 325 "none" rows (3.4%
+# from the rules alone), check question on 4.6% of them. A budget of 3 points for the model
+# (concern 0.75, before Welsh rows were weighted) gave more recall, but failed the existing
+# ceilings on probe 7 and on tests/nlu/safeguarding/data/negatives.jsonl by one message each,
+# so the budget was tightened to 2 points: that choice was informed by those two sets' counts
+# (not by their wording), and it did not in the end remove those false alarms.
 THRESHOLDS = Thresholds(
-    concern=0.75,  # the model adds <= 2 points of false alarms on calibration "none" rows
-    high=0.40,  # <= 20% of calibration "medium" rows raised to high (over-grading still alerts)
+    concern=0.80,  # the model adds <= 2 points of false alarms on calibration "none" rows
+    high=0.35,  # <= 20% of calibration "medium" rows raised to high (over-grading still alerts)
     critical_with_cue=0.05,  # <= 20% of calibration "high" rows raised to critical
     critical_alone=0.10,  # <= 10% of calibration "high" rows raised to critical
-    check=0.55,  # the check question on <= 5% of calibration "none" rows (hard look-alikes)
+    check=0.60,  # the check question on <= 5% of calibration "none" rows (hard look-alikes)
     low=0.7,  # unchanged: plain distress, no question and no alert
 )
