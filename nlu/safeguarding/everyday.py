@@ -69,6 +69,8 @@ _REAL_THREAT = _compile(
     r"knife|knives|gun|blade|belt|hit|hits|hiting|hurt|hurts|beat|beats|beaten|punched|punches|"
     r"kicked|slapped|strangled|choked|broke my|bruise|bruises|last time|did it before|means it|"
     r"meant it|not joking|serious|scared|terified|frightened|afraid|hide|hiding|locked|"
+    r"finds out|find out|found out|gay|bi|bisexual|trans|lesbian|queer|pregnant|girlfriend|"
+    r"boyfriend|ffeindio allan|ffeindio mas|darganfod|hoyw|deurywiol|traws|lesbiad|beichiog|"
     r"deud wrth|dweud wrth|deud dim|dweud dim|heddlu|cyllell|gwregys|"
     r"taro|tharo|nharo|curo|nghuro|brifo|mrifo|cleisiau|tro diwetha|tro dwetha|o ddifri|"
     r"o difri|ofn|ofnus|cuddio|cloi"

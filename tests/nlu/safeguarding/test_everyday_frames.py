@@ -49,6 +49,8 @@ CONCERNS = [
     "dad says he'll kill me if i'm late and last time he hit me with his belt",
     "mae dad wedi dweud y bydd o'n fy lladd i os dwi'n deud wrth rywun",
     "bydd fy llystad yn fy lladd i os dwi'n hwyr, mae o wedi fy nharo i o'r blaen",
+    "dad says he'll kill me if he finds out im gay",
+    "mae dad yn deud bydd o'n fy lladd i os bydd o'n ffeindio allan mod i'n hoyw",
     "after the county lines assembly i realised thats what im doing for the older lads",
     "we had a talk on self harm and i cant stop cutting",
     "i keep my blazer on in pe so no one can see what i did to my arms",
