@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from core.vocabulary import RiskLevel
+from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.everyday import discounted, is_taught
 from nlu.safeguarding.figurative import is_figurative
 from nlu.safeguarding.levels import CueSpan, RiskAssessment
 from nlu.safeguarding.model import RiskModel
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 # Returned if assessment itself fails: a gentle check is safer than silence.
 _FAILED = RiskAssessment(level=RiskLevel.MEDIUM, categories=(), cues=("detector_error",))
 _FIGURATIVE = RiskAssessment(level=RiskLevel.LOW, categories=(), cues=("figurative",))
+_EVERYDAY = RiskAssessment(level=RiskLevel.LOW, categories=(), cues=("everyday",))
 CONTEXT_CUE = "context"
 MAX_CONTEXT = 3  # earlier messages of the session that are read with this one
 _JOIN = "\n"
@@ -80,12 +82,15 @@ class SafeguardingDetector:
         base = model_form(text)  # what the model was trained on
         norm = standard_welsh(base)  # what the rules read
         hits = find_hits(norm)
-        result = assess_rules(norm, hits).raised_with(assess_situations(norm))
+        harmless = discounted(norm)
+        result = assess_rules(norm, hits).raised_with(assess_situations(norm, harmless))
         if self._model is not None and not is_neutral(base, text):
             located = result.level >= RiskLevel.MEDIUM and bool(result.spans)
             model = self._model.assess(base, urgent=is_urgent(hits), spans=not located)
             if model.level > RiskLevel.LOW and is_figurative(norm):
                 model = _FIGURATIVE  # the model may not raise a figure of speech or a lesson
+            elif model.level > RiskLevel.LOW and _everyday_only(model, harmless, norm):
+                model = _EVERYDAY  # an accident, an idle threat or a lesson, as the rules read it
             elif model.spans and base != norm:
                 model = replace(model, spans=tuple(_rebased(s, base, norm) for s in model.spans))
             result = result.raised_with(model)
@@ -97,6 +102,13 @@ class SafeguardingDetector:
             start, end = mapping.original(span.start, span.end)
             spans.append(CueSpan(start, end, span.cue))
         return replace(result, spans=tuple(dict.fromkeys(spans)))
+
+
+def _everyday_only(model: RiskAssessment, harmless: frozenset[Category], norm: str) -> bool:
+    """Return True when every category the model raised is made harmless by an everyday frame."""
+    if is_taught(norm):
+        return True
+    return bool(model.categories) and set(model.categories) <= harmless
 
 
 def _rebased(span: CueSpan, base: str, norm: str) -> CueSpan:

@@ -63,7 +63,8 @@ _PARTS = (
 # Words that keep a message worrying whatever figure it holds: the model is then not capped.
 _STILL_WORRYING = re.compile(
     r"(?<![a-z0-9])(?:be with (?:him|her|them)|join (?:him|her|them)|see (?:him|her|them) again|"
-    r"cant go on|cant cope|dont want to be here|no point|want to die|end it|not eating|stopped "
+    r"cant go on|cant cope|cant stop|keep cutting|keep doing it|methu stopio|"
+    r"dont want to be here|no point|want to die|end it|not eating|stopped "
     r"eating|make myself sick|hurt myself|bod efo (?:fo|hi|nhw)|bod gyda (?:fe|hi|nhw)|ymuno "
     r"(?:a|efo|gyda)|gweld (?:o|fo|fe|hi|nhw) eto|methu cario mlaen|dim pwynt|isio marw|moyn "
     r"marw|ddim yn bwyta|stopio bwyta|brifo fy hun)(?![a-z0-9])"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from core.vocabulary import Category, RiskLevel
+from nlu.safeguarding.everyday import discounted, taught_spans
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.prefilter import LiteralIndex
 from nlu.safeguarding.spec import FLAG_KINDS, Rule, load_rules
@@ -140,6 +141,20 @@ def _adjust(hit: Hit, norm: str, blocked: bool) -> Hit:
     return hit
 
 
+def _everyday(scored: list[Hit], norm: str) -> list[Hit]:
+    """Lower hits that an accident, an idle threat or a lesson frame makes harmless."""
+    harmless = discounted(norm)
+    taught = taught_spans(norm)
+    if not harmless and not taught:
+        return scored
+    return [
+        _with_level(h, RiskLevel.LOW)
+        if h.rule.category in harmless or any(s <= h.start and h.end <= e for s, e in taught)
+        else h
+        for h in scored
+    ]
+
+
 def _with_level(hit: Hit, level: RiskLevel) -> Hit:
     return Hit(hit.rule, level, hit.other, hit.start, hit.end, hit.text)
 
@@ -167,6 +182,7 @@ def assess_rules(norm: str, hits: list[Hit] | None = None) -> RiskAssessment:
         h.rule.kind in ("critical", "disclosure") for h in scored
     )
     scored = [_adjust(h, norm, blocked) for h in scored]
+    scored = _everyday(scored, norm)
     if len(norm.split()) <= _SHORT_MESSAGE:
         # A bare risk word as the whole message ("suicide", "hunan-niweidio") asks for help.
         scored = [_with_level(h, RiskLevel.MEDIUM) if h.rule.kind == "topic" else h for h in scored]

@@ -36,6 +36,7 @@ SITUATION_FILES = (
     "situations_safety.yml",
     "situations_recall.yml",
     "situations_parity.yml",
+    "situations_round4.yml",
 )
 CUE_PREFIX = "situation:"
 # An act or means is about someone else when a third person is its subject, just before it, with
@@ -170,8 +171,8 @@ _INDEX = LiteralIndex([p for _, p in _ALL_OF])
 _NEEDED = tuple(sum(1 for i, _ in _ALL_OF if i == j) for j in range(len(SITUATIONS)))
 
 
-def find_situations(norm: str) -> list[Situation]:
-    """Return every situation rule that fires on the matching form ``norm``."""
+def find_situations(norm: str, exclude: frozenset[Category] = frozenset()) -> list[Situation]:
+    """Return every situation rule that fires on ``norm``, except those of ``exclude``."""
     present: dict[int, int] = {}
     for k in _INDEX.candidates(norm):
         j = _ALL_OF[k][0]
@@ -180,13 +181,15 @@ def find_situations(norm: str) -> list[Situation]:
     return [
         SITUATIONS[j]
         for j in sorted(present)
-        if present[j] == _NEEDED[j] and SITUATIONS[j].matches(norm)
+        if present[j] == _NEEDED[j]
+        and SITUATIONS[j].category not in exclude
+        and SITUATIONS[j].matches(norm)
     ]
 
 
-def assess_situations(norm: str) -> RiskAssessment:
-    """Assess the matching form ``norm`` for situations; combine it with ``raised_with``."""
-    found = find_situations(norm)
+def assess_situations(norm: str, exclude: frozenset[Category] = frozenset()) -> RiskAssessment:
+    """Assess ``norm`` for situations (none of ``exclude``); combine it with ``raised_with``."""
+    found = find_situations(norm, exclude)
     if not found:
         return NONE_ASSESSMENT
     spans = []

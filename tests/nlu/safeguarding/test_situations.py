@@ -41,6 +41,7 @@ from nlu.safeguarding.situations import (
 DATA = Path(__file__).parent / "data"
 RECALL_RULES = Path(__file__).parents[3] / "nlu" / "safeguarding" / "data" / "situations_recall.yml"
 PARITY_RULES = RECALL_RULES.with_name("situations_parity.yml")
+ROUND4_RULES = RECALL_RULES.with_name("situations_round4.yml")
 PROBES = ("situations_probe.jsonl", "situations_probe2.jsonl")
 DETECTOR = SafeguardingDetector()
 
@@ -274,9 +275,9 @@ def test_situation_rules_are_loaded_once_and_cover_both_languages() -> None:
     cues = [s.cue for s in SITUATIONS]
     assert len(cues) >= 30
     assert any(c.startswith("cy:") for c in cues)
-    recall = {  # the recall kinds, rounds 1 to 3
+    recall = {  # the recall kinds, rounds 1 to 4
         c["cue"]
-        for path in (RECALL_RULES, PARITY_RULES)
+        for path in (RECALL_RULES, PARITY_RULES, ROUND4_RULES)
         for c in yaml.safe_load(path.read_text("utf-8"))["rules"]
     }
     older = [s for s in SITUATIONS if s.cue not in recall]
@@ -288,6 +289,7 @@ def test_situation_rules_are_loaded_once_and_cover_both_languages() -> None:
         Category.SUBSTANCE,
         Category.RUNNING_AWAY,
         Category.BULLYING,
+        Category.HARM_OTHERS,  # threats and urges (arson intent, round 4)
     }
     # high only for "not safe" and fear of going home; everything else is immediate danger
     high = {s.cue for s in older if s.level == RiskLevel.HIGH}

@@ -224,7 +224,15 @@ def our_texts(
     return texts
 
 
-@pytest.mark.parametrize("name", ["training_v2.csv", "training_recall.csv", "calibration.csv"])
+V3 = ("training_v3_en.csv", "training_v3_cy.csv")
+
+
+def v3_rows() -> list[Row]:
+    """The round-4 training rows (English and Welsh files), as rows."""
+    return [row for name in V3 for row in read_csv(name)]
+
+
+@pytest.mark.parametrize("name", ["training_v2.csv", "training_recall.csv", "calibration.csv", *V3])
 def test_rows_have_valid_labels(name: str) -> None:
     wrong = []
     for row in read_csv(name):
@@ -291,7 +299,13 @@ def test_about_half_welsh(
 def test_no_duplicates_or_near_copies(
     training: list[Row], calibration: list[Row], context: list[dict[str, object]]
 ) -> None:
-    rows = [*training, *read_csv("training_recall.csv"), *calibration, *old_training()]
+    rows = [
+        *training,
+        *read_csv("training_recall.csv"),
+        *v3_rows(),
+        *calibration,
+        *old_training(),
+    ]
     exact: dict[str, Row] = {}
     clashes: list[tuple[str, ...]] = []
     for row in rows:
@@ -320,7 +334,7 @@ def test_no_overlap_with_evaluation_sets(
 ) -> None:
     held = eval_strings()
     assert held, "no evaluation strings found: the check would pass vacuously"
-    recall_rows = read_csv("training_recall.csv")
+    recall_rows = [*read_csv("training_recall.csv"), *v3_rows()]
     ours = [(where, t) for where, t in our_texts([*training, *recall_rows], calibration, context)]
     ours = [(where, t) for where, t in ours if len(key(t).split()) >= MIN_WORDS]
     held_keys = {key(t) for t in held}
@@ -348,3 +362,17 @@ def test_near_copy_detector_finds_what_it_should() -> None:
     ours, theirs = [shingles("dwi'n sefyll ar y bont rwan")], [shingles("dwi'n sefyll ar y bont")]
     assert list(near_pairs(ours, theirs)) == [(0, 0)]
     assert key("I'm   NOT ok!!") == key("im not ok")
+
+
+@pytest.mark.parametrize(("name", "language"), [(V3[0], "en"), (V3[1], "cy")])
+def test_v3_files_are_each_in_their_language(
+    builtin_backend: BuiltinBackend, name: str, language: str
+) -> None:
+    rows = read_csv(name)
+    assert len(rows) >= 700, len(rows)
+    identify = builtin_backend.language_identifier.identify
+    share = sum(identify(row.text) == language for row in rows) / len(rows)
+    assert share >= 0.95, share  # a few code-switched rows read as the other language
+    levels = Counter(row.level for row in rows)
+    assert levels["none"] >= 0.25 * len(rows), levels  # hard negatives and neutral replies
+    assert all(levels[level] for level in LEVELS), levels
