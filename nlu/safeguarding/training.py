@@ -32,7 +32,10 @@ _LABELLED = ("training.csv", "lexicon_construct_tracker.csv")
 # 0.75, high 0.40, check 0.55) calibration recall rose 0.720 -> 0.816 at 3.7% false alarms, but
 # the uncertain band moved under the conversation tests ("theres no food left" alone became a
 # high suicide concern, "sometimes i dont eat for days" a concern, each half of a split
-# disclosure an alert by itself); at weight 0.5 for their rows: 0.798, the same problems.
+# disclosure an alert by itself); at weight 0.5 for their rows: 0.798, the same problems. Checked
+# again by the lead on merging (02:22 UTC, 2026-12-02): that model reads "there's no food left in
+# the fridge, need to go shopping" as a CRITICAL suicide concern (this model: low, with a
+# check question), a lean on "left" that must be trained out before it can ship.
 _LEVELLED: tuple[str, ...] = ("training_v2.csv",)
 _CONVERSATIONS = "context_training.jsonl"
 # Inverse regularisation strength of both heads, and the fewest texts a feature must occur in.
