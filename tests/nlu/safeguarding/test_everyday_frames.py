@@ -24,6 +24,8 @@ LOOK_ALIKES = [
     "nes i dorri fy mys wrth goginio, roedd gwaed ym mhobman",
     "dwi wedi torri fy nghoes wrth siafio, mae'n gwaedu lot",
     "torrais fy llaw ar ddamwain ar wydr wedi torri yn y gegin",
+    "i scratched my legs on brambles on the dofe walk",
+    "cut my knee falling off my bike on the way to school",
     # a parent's conditional, figurative threat over a mishap
     "dad says he'll kill me if i scratch the car",
     "my mum is actually going to kill me if i fail this test",
@@ -55,6 +57,13 @@ CONCERNS = [
     "we had a talk on self harm and i cant stop cutting",
     "i keep my blazer on in pe so no one can see what i did to my arms",
     "dwi'n gwisgo crys llewys hir mewn ymarfer corff rhag i neb weld y toriadau",
+    # a sport or a kitchen elsewhere in the message, or a cover story someone believes, excuses
+    # nothing (the frame needs the accident next to the injury)
+    "i scratch my arms till they bleed, my coach thinks its from training",
+    "the marks on my thighs keep getting worse, netball skirts are a nightmare",
+    "i cut my legs at night. rugby was fun today",
+    "dwi'n torri fy nghoesau bob nos, mae mam yn meddwl mai rygbi ydy o",
+    "mae'r marciau ar fy mreichiau yn gwaethygu, dwi'n casau ymarfer corff",
     "ar ol y wers am linellau sirol dwi'n sylweddoli bod nhw'n gwneud i fi gario bagiau",
 ]
 
@@ -94,6 +103,7 @@ def test_an_everyday_frame_leaves_other_concerns_standing(detector: Safeguarding
 
 def test_each_frame_names_only_its_categories() -> None:
     assert discounted(normalise("i cut myself shaving")) == {Category.SELF_HARM}
+    assert discounted(normalise("i cut my legs at night. rugby was fun")) == frozenset()
     assert discounted(normalise("dad will kill me if i break the telly")) == {
         Category.ABUSE,
         Category.DOMESTIC_ABUSE,
