@@ -283,3 +283,27 @@ def test_the_model_does_not_raise_a_figure_of_speech(detector: SafeguardingDetec
     # the rules still stand beside a figure of speech
     risk = detector.assess("want the ground to swallow me up, ive got the pills ready for tonight")
     assert risk.level == RiskLevel.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mae fy llystad wedi fy nharo i",
+        "mae o wedi fy nharo i o'r blaen",
+        "mae dad di fy nharo i",
+        "mae fy llystad wedi fy nghuro i neithiwr",
+    ],
+)
+def test_a_hit_told_in_the_perfect_is_a_disclosure_by_rule(text: str) -> None:
+    # "wedi fy nharo" (has hit me) had no rule; only the model caught it, and a retrained
+    # model need not (2026-12-02)
+    risk = SafeguardingDetector().assess(text)
+    assert risk.level >= RiskLevel.HIGH and Category.ABUSE in risk.categories, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mae o wedi fy nharo i efo pel eira", "mae fy mrawd wedi fy nghuro i ar fifa eto"],
+)
+def test_a_snowball_or_a_game_lost_is_not_a_hit(text: str) -> None:
+    assert SafeguardingDetector().assess(text).level < RiskLevel.MEDIUM, text
