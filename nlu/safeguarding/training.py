@@ -35,7 +35,12 @@ _LABELLED = ("training.csv", "lexicon_construct_tracker.csv")
 # disclosure an alert by itself); at weight 0.5 for their rows: 0.798, the same problems. Checked
 # again by the lead on merging (02:22 UTC, 2026-12-02): that model reads "there's no food left in
 # the fridge, need to go shopping" as a CRITICAL suicide concern (this model: low, with a
-# check question), a lean on "left" that must be trained out before it can ship.
+# check question), a lean on "left" that must be trained out before it can ship. 60 hard
+# negatives for everyday "left" and "no food" (written by the lead, in both files) took that
+# away and, with thresholds by the chooser (concern 0.80, high 0.40, check 0.60), gave
+# calibration recall 0.760 at 3.4% false alarms (this model: 0.720 at 3.7%); but that model
+# read "mae fy llystad wedi fy nharo i" (my stepdad has hit me) as low, and "sometimes i dont
+# eat for days" as a concern rather than a question, so it is still not switched on.
 _LEVELLED: tuple[str, ...] = ("training_v2.csv",)
 _CONVERSATIONS = "context_training.jsonl"
 # Inverse regularisation strength of both heads, and the fewest texts a feature must occur in.
