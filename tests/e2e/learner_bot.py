@@ -13,7 +13,7 @@ from bot.telegram import build_application, run_polling_until
 from core.settings import Settings
 from llais.app import App, build_app
 from tests.conftest import Clock
-from tests.support.botapi_double import BotApiDouble
+from tests.support.botapi_double import BotApiDouble, pointed_at
 
 USER = 555001
 
@@ -66,13 +66,7 @@ async def turn(double: BotApiDouble, push: Awaitable[int], expect: str) -> str:
 
 
 def settings_for(base: Settings, double: BotApiDouble) -> Settings:
-    return base.model_copy(
-        update={
-            "telegram_base_url": double.base_url,
-            "telegram_base_file_url": double.base_file_url,
-            "learner_bot_token": None,
-        }
-    )
+    return pointed_at(base, double)
 
 
 async def enrol(double: BotApiDouble, *, lang: str, code: str) -> tuple[str, str]:

@@ -32,6 +32,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from core.settings import Settings
+
 JsonDict = dict[str, Any]
 
 # Parameters Telegram types as String: never JSON-decode these, so a text of "123" stays a string.
@@ -798,3 +800,15 @@ def _update_chat(update: JsonDict) -> int:
     if isinstance(query, dict):
         return int(query.get("from", {}).get("id", 0))
     return 0
+
+
+def pointed_at(base: Settings, double: BotApiDouble, **more: object) -> Settings:
+    """``base`` with the bots pointed at ``double`` (and no real learner token), plus ``more``."""
+    return base.model_copy(
+        update={
+            "telegram_base_url": double.base_url,
+            "telegram_base_file_url": double.base_file_url,
+            "learner_bot_token": None,
+            **more,
+        }
+    )

@@ -17,7 +17,7 @@ from bot.telegram import (
 from core.settings import Settings
 from llais.app import App, voice_job
 from llais.voice import VoiceJob
-from tests.support.botapi_double import BotApiDouble
+from tests.support.botapi_double import BotApiDouble, pointed_at
 
 # A one-question poll that stays open (its close date is far away), for tests that answer it.
 LIBRARY_POLL = """
@@ -38,14 +38,7 @@ poll:
 
 def settings_for(base: Settings, double: BotApiDouble) -> Settings:
     """Settings pointing the bots at the double (and a small k, so few learners can meet it)."""
-    return base.model_copy(
-        update={
-            "telegram_base_url": double.base_url,
-            "telegram_base_file_url": double.base_file_url,
-            "learner_bot_token": None,
-            "suppression_k": 3,
-        }
-    )
+    return pointed_at(base, double, suppression_k=3)
 
 
 @asynccontextmanager
