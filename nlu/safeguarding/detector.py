@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from core.vocabulary import Category, RiskLevel
-from nlu.safeguarding.everyday import discounted, is_taught
+from core.vocabulary import RiskLevel
+from nlu.safeguarding.everyday import Frames
 from nlu.safeguarding.figurative import is_figurative
 from nlu.safeguarding.levels import CueSpan, RiskAssessment
 from nlu.safeguarding.model import RiskModel
@@ -82,14 +82,16 @@ class SafeguardingDetector:
         base = model_form(text)  # what the model was trained on
         norm = standard_welsh(base)  # what the rules read
         hits = find_hits(norm)
-        harmless = discounted(norm)
-        result = assess_rules(norm, hits).raised_with(assess_situations(norm, harmless))
+        frames = Frames(norm)
+        result = assess_rules(norm, hits, frames).raised_with(
+            assess_situations(norm, frames.harmless)
+        )
         if self._model is not None and not is_neutral(base, text):
             located = result.level >= RiskLevel.MEDIUM and bool(result.spans)
             model = self._model.assess(base, urgent=is_urgent(hits), spans=not located)
             if model.level > RiskLevel.LOW and is_figurative(norm):
                 model = _FIGURATIVE  # the model may not raise a figure of speech or a lesson
-            elif model.level > RiskLevel.LOW and _everyday_only(model, harmless, norm):
+            elif model.level > RiskLevel.LOW and _everyday_only(model, frames):
                 model = _EVERYDAY  # an accident, an idle threat or a lesson, as the rules read it
             elif model.spans and base != norm:
                 model = replace(model, spans=tuple(_rebased(s, base, norm) for s in model.spans))
@@ -104,11 +106,11 @@ class SafeguardingDetector:
         return replace(result, spans=tuple(dict.fromkeys(spans)))
 
 
-def _everyday_only(model: RiskAssessment, harmless: frozenset[Category], norm: str) -> bool:
+def _everyday_only(model: RiskAssessment, frames: Frames) -> bool:
     """Return True when every category the model raised is made harmless by an everyday frame."""
-    if is_taught(norm):
+    if frames.taught:
         return True
-    return bool(model.categories) and set(model.categories) <= harmless
+    return bool(model.categories) and set(model.categories) <= frames.harmless
 
 
 def _rebased(span: CueSpan, base: str, norm: str) -> CueSpan:

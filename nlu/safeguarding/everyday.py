@@ -18,6 +18,7 @@ or a second disclosure in the same message still counts. Tested in
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from core.vocabulary import Category
 from nlu.safeguarding.normalise import squeeze
@@ -151,3 +152,20 @@ def taught_spans(norm: str) -> tuple[tuple[int, int], ...]:
 def is_taught(norm: str) -> bool:
     """Return True when ``norm`` is about being taught a risk, with no involvement of its own."""
     return bool(taught_spans(norm))
+
+
+class Frames:
+    """The everyday frames of one message, each worked out once and only when first asked for."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+
+    @cached_property
+    def harmless(self) -> frozenset[Category]:
+        """The categories an accident or idle-threat frame makes harmless (``discounted``)."""
+        return discounted(self.norm)
+
+    @cached_property
+    def taught(self) -> tuple[tuple[int, int], ...]:
+        """Where a risk is the subject of a lesson, leaflet or visit (``taught_spans``)."""
+        return taught_spans(self.norm)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from core.vocabulary import Category, RiskLevel
-from nlu.safeguarding.everyday import discounted, taught_spans
+from nlu.safeguarding.everyday import Frames
 from nlu.safeguarding.levels import NONE_ASSESSMENT, CueSpan, RiskAssessment
 from nlu.safeguarding.prefilter import LiteralIndex
 from nlu.safeguarding.spec import FLAG_KINDS, Rule, load_rules
@@ -141,10 +141,10 @@ def _adjust(hit: Hit, norm: str, blocked: bool) -> Hit:
     return hit
 
 
-def _everyday(scored: list[Hit], norm: str) -> list[Hit]:
+def _everyday(scored: list[Hit], frames: Frames) -> list[Hit]:
     """Lower hits that an accident, an idle threat or a lesson frame makes harmless."""
-    harmless = discounted(norm)
-    taught = taught_spans(norm)
+    harmless = frames.harmless
+    taught = frames.taught
     if not harmless and not taught:
         return scored
     return [
@@ -167,8 +167,11 @@ def is_urgent(hits: list[Hit]) -> bool:
     return any(h.rule.kind in URGENT_FLAGS for h in hits)
 
 
-def assess_rules(norm: str, hits: list[Hit] | None = None) -> RiskAssessment:
-    """Assess the matching form ``norm`` with the rules alone (``hits`` if already found).
+def assess_rules(
+    norm: str, hits: list[Hit] | None = None, frames: Frames | None = None
+) -> RiskAssessment:
+    """Assess the matching form ``norm`` with the rules alone (``hits`` and its everyday
+    ``frames`` if already found).
 
     Spans are offsets into ``norm``: the detector maps them back to the original text.
     """
@@ -182,7 +185,7 @@ def assess_rules(norm: str, hits: list[Hit] | None = None) -> RiskAssessment:
         h.rule.kind in ("critical", "disclosure") for h in scored
     )
     scored = [_adjust(h, norm, blocked) for h in scored]
-    scored = _everyday(scored, norm)
+    scored = _everyday(scored, frames or Frames(norm))
     if len(norm.split()) <= _SHORT_MESSAGE:
         # A bare risk word as the whole message ("suicide", "hunan-niweidio") asks for help.
         scored = [_with_level(h, RiskLevel.MEDIUM) if h.rule.kind == "topic" else h for h in scored]
